@@ -26,6 +26,7 @@ public sealed class IndexClient : IDisposable
     private readonly IndexHttp _http;
     private readonly HttpCache _cache;
     private readonly string _archives;
+    private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
     private readonly List<Uri> _indexes = new();
     private readonly ConcurrentDictionary<string, Lazy<Task<ProjectListing>>> _listings = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<byte[]>>> _metadata = new(StringComparer.Ordinal);
@@ -103,9 +104,10 @@ public sealed class IndexClient : IDisposable
 
     private async Task<ProjectListing> LoadProjectAsync(PackageName name, CancellationToken ct)
     {
+        var refresh = _options.Refresh.Covers(name);
         foreach (var link in _options.FindLinks)
         {
-            var (source, files) = await FindLinksFilesAsync(link, name, ct).ConfigureAwait(false);
+            var (source, files) = await FindLinksFilesAsync(link, name, refresh, ct).ConfigureAwait(false);
             if (files.Count > 0)
             {
                 return new ProjectListing(name, source, files, null);
@@ -114,7 +116,7 @@ public sealed class IndexClient : IDisposable
 
         foreach (var index in _indexes)
         {
-            var page = index.IsFile ? ReadFileIndexPage(index, name) : await GetIndexPageAsync(index, name, ct).ConfigureAwait(false);
+            var page = index.IsFile ? ReadFileIndexPage(index, name) : await GetIndexPageAsync(index, name, refresh, ct).ConfigureAwait(false);
             if (page is not null)
             {
                 return new ProjectListing(name, index, page.Files, page.Versions);
@@ -139,10 +141,10 @@ public sealed class IndexClient : IDisposable
     }
 
     /// <summary>The project page of an http(s) index, through the HTTP cache; null when the index does not have the project.</summary>
-    private async Task<SimplePage?> GetIndexPageAsync(Uri index, PackageName name, CancellationToken ct)
+    private async Task<SimplePage?> GetIndexPageAsync(Uri index, PackageName name, bool refresh, CancellationToken ct)
     {
         var url = new Uri(index, name.Normalized + "/");
-        var entry = await GetCachedAsync(url, "simple", SimplePage.Accept, $"the index page of '{name.Normalized}'", ct).ConfigureAwait(false);
+        var entry = await GetCachedAsync(url, "simple", SimplePage.Accept, $"the index page of '{name.Normalized}'", refresh, ct).ConfigureAwait(false);
         return entry.Status is 404 or 410 ? null : SimplePage.Parse(entry.Body, entry.ContentType, new Uri(entry.FinalUrl), index);
     }
 
@@ -163,12 +165,13 @@ public sealed class IndexClient : IDisposable
         return File.Exists(html) ? SimplePage.ParseHtml(File.ReadAllText(html), new Uri(html), index) : null;
     }
 
-    private async Task<(Uri Source, List<DistributionFile> Files)> FindLinksFilesAsync(string link, PackageName name, CancellationToken ct)
+    private async Task<(Uri Source, List<DistributionFile> Files)> FindLinksFilesAsync(string link, PackageName name, bool refresh, CancellationToken ct)
     {
         var files = new List<DistributionFile>();
         if (Uri.TryCreate(link, UriKind.Absolute, out var url) && !url.IsFile)
         {
-            var entry = await GetCachedAsync(url, "find-links", "text/html", $"the find-links page", ct).ConfigureAwait(false);
+            // One page lists every project: refreshing one project revalidates it (once per client).
+            var entry = await GetCachedAsync(url, "find-links", "text/html", $"the find-links page", refresh, ct).ConfigureAwait(false);
             if (entry.Status is 404 or 410)
             {
                 return (url, files);
@@ -222,8 +225,9 @@ public sealed class IndexClient : IDisposable
     /// A GET through the HTTP cache: a fresh entry is used as is, a stale one is revalidated with
     /// <c>If-None-Match</c>/<c>If-Modified-Since</c>, <c>no-store</c> responses are not kept, and offline
     /// only the cache is read. 404/410 answers are cached too, so offline runs know a project is absent.
+    /// With <paramref name="refresh"/>, a fresh entry stored before this client started is revalidated too.
     /// </summary>
-    private async Task<CacheEntry> GetCachedAsync(Uri url, string kind, string accept, string what, CancellationToken ct, Func<CacheEntry, bool>? stillValid = null)
+    private async Task<CacheEntry> GetCachedAsync(Uri url, string kind, string accept, string what, bool refresh, CancellationToken ct, Func<CacheEntry, bool>? stillValid = null)
     {
         var clean = UrlText.WithoutUserInfo(url);
         var key = kind + " " + clean.AbsoluteUri + " " + accept;
@@ -238,8 +242,13 @@ public sealed class IndexClient : IDisposable
         // A body whose hash the index gave cannot have changed: no need to ask even when stale.
         if (cached is not null && (cached.IsFresh(DateTimeOffset.UtcNow) || stillValid?.Invoke(cached) == true))
         {
-            _options.Log?.Invoke($"Cache hit (fresh): {UrlText.Display(clean)}");
-            return cached;
+            if (!refresh || cached.StoredAt >= _started)
+            {
+                _options.Log?.Invoke($"Cache hit (fresh): {UrlText.Display(clean)}");
+                return cached;
+            }
+
+            _options.Log?.Invoke($"Revalidating (refresh): {UrlText.Display(clean)}");
         }
 
         return await _http.GetAsync(
@@ -448,7 +457,7 @@ public sealed class IndexClient : IDisposable
         else
         {
             var entry = await GetCachedAsync(
-                url, "metadata", "*/*", $"the metadata file of {file.Filename}", ct,
+                url, "metadata", "*/*", $"the metadata file of {file.Filename}", refresh: false, ct,
                 cached => cached.Status == 200 && file.CoreMetadataHashes.Count > 0 && Hashing.FirstMismatch(file.CoreMetadataHashes, cached.Body) is null).ConfigureAwait(false);
             if (entry.Status != 200)
             {

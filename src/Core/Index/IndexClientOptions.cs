@@ -6,8 +6,11 @@ using PythonEnv.Diagnostics;
 
 namespace PythonEnv.Index;
 
-/// <summary>Where <see cref="IndexClient"/> looks for packages and how it talks to the network.</summary>
-public sealed class IndexClientOptions
+/// <summary>
+/// Where <see cref="IndexClient"/> looks for packages and how it talks to the network. A record, so a
+/// caller changes one setting with <c>with</c> and keeps every other.
+/// </summary>
+public sealed record IndexClientOptions
 {
     /// <summary>PyPI's simple index, used when nothing else is configured.</summary>
     public static readonly Uri DefaultIndexUrl = new("https://pypi.org/simple/");
@@ -23,6 +26,9 @@ public sealed class IndexClientOptions
 
     /// <summary>Answer from the cache only; anything missing is a PYENV5004 naming it.</summary>
     public bool Offline { get; init; }
+
+    /// <summary>Project pages to revalidate although cached fresh (an upgrade must see new versions).</summary>
+    public CacheRefresh Refresh { get; init; } = CacheRefresh.None;
 
     /// <summary>Requests in flight at once, over all hosts.</summary>
     public int MaxConcurrency { get; init; } = 16;

@@ -120,7 +120,9 @@ public static class LockWorkflow
             Upgrade = upgrade,
         };
         ResolutionResult resolution;
-        using (var client = new IndexClient(indexes))
+        // Upgraded packages must see versions published since their pages were cached; the others may use the cache.
+        var refresh = upgradeAll ? CacheRefresh.All : CacheRefresh.Packages(upgrade);
+        using (var client = new IndexClient(indexes with { Refresh = refresh }))
         {
             resolution = new PythonResolver(new IndexPackageSource(client), options).Resolve(roots, constraints, cancellationToken);
         }
