@@ -29,8 +29,8 @@ public sealed class PythonExportRequirements : Task
             }
 
             var groups = (Groups ?? "").Split(';').Select(g => g.Trim()).Where(g => g.Length > 0);
-            var text = RequirementsExport.Write(PylockReader.Load(LockFile), groups);
             var folder = Path.GetDirectoryName(Path.GetFullPath(OutputFile));
+            var text = RequirementsExport.Write(PylockReader.Load(LockFile), groups, Path.GetDirectoryName(Path.GetFullPath(LockFile)), folder);
             Directory.CreateDirectory(folder!);
             File.WriteAllText(OutputFile, text, new UTF8Encoding(false));
             Log.LogMessage(MessageImportance.High, $"PythonExportRequirements: wrote {OutputFile}");

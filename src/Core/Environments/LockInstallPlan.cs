@@ -95,7 +95,8 @@ public static class LockInstallPlan
         }
         if (file.Path is { Length: > 0 } path)
         {
-            return new PlannedArtifact(file.FileName, sha256, file.Size, LocalPath: Path.GetFullPath(Path.Combine(folder, path)));
+            // PEP 751: a relative path is relative to the lock file's directory; the file is still hash-checked before use.
+            return new PlannedArtifact(file.FileName, sha256, file.Size, LocalPath: LockPaths.Resolve(path, folder));
         }
         throw new PythonEnvException(DiagnosticCodes.InvalidLock, $"{file.FileName} of {package.Name} has neither a url nor a path in the lock.", lockPath);
     }

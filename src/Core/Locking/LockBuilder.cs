@@ -9,7 +9,11 @@ namespace PythonEnv.Locking;
 /// <summary>Turns a resolution into a <c>pylock.toml</c> model: every entry with its marker, index, dependencies and every file (all platforms' wheels and the sdist) with hashes.</summary>
 public static class LockBuilder
 {
-    public static PylockFile Build(ResolutionResult resolution, LockManifest manifest, string createdBy)
+    /// <param name="lockDirectory">
+    /// The folder of the lock file: files on the local file system (find-links folders, <c>file://</c> indexes)
+    /// are recorded as a PEP 751 <c>path</c> relative to it (<see cref="LockPaths"/>), never as a <c>file://</c> URL.
+    /// </param>
+    public static PylockFile Build(ResolutionResult resolution, LockManifest manifest, string createdBy, string? lockDirectory = null)
     {
         var normalized = manifest.Normalize();
         var ambiguous = new HashSet<string>(resolution.Packages.GroupBy(p => p.Name.Normalized).Where(g => g.Count() > 1).Select(g => g.Key), StringComparer.Ordinal);
@@ -19,14 +23,15 @@ public static class LockBuilder
             Version = package.Version.ToString(),
             Marker = package.Marker,
             RequiresPython = package.RequiresPython?.ToString(),
-            Index = package.Index.AbsoluteUri,
+            // A local folder is no index a lock reader could ask; its files carry their own paths.
+            Index = package.Index.IsFile ? null : package.Index.AbsoluteUri,
             Dependencies = package.Dependencies
                 .SelectMany(name => ambiguous.Contains(name.Normalized)
                     ? resolution.Packages.Where(p => p.Name.Equals(name)).Select(p => new LockedDependency(name.Normalized, p.Version.ToString()))
                     : [new LockedDependency(name.Normalized)])
                 .ToList(),
-            Sdist = package.Files.Where(file => file.IsSdist && file.Hashes.Count > 0).Select(ToLocked).FirstOrDefault(),
-            Wheels = package.Files.Where(file => file.IsWheel && file.Hashes.Count > 0).Select(ToLocked).ToList(),
+            Sdist = package.Files.Where(file => file.IsSdist && file.Hashes.Count > 0).Select(file => ToLocked(file, lockDirectory)).FirstOrDefault(),
+            Wheels = package.Files.Where(file => file.IsWheel && file.Hashes.Count > 0).Select(file => ToLocked(file, lockDirectory)).ToList(),
         }).ToList();
 
         return new PylockFile
@@ -41,10 +46,11 @@ public static class LockBuilder
         };
     }
 
-    private static LockedFile ToLocked(DistributionFile file) => new()
+    private static LockedFile ToLocked(DistributionFile file, string? lockDirectory) => new()
     {
         Name = file.Filename,
-        Url = file.Url.AbsoluteUri,
+        Url = file.Url.IsFile ? null : file.Url.AbsoluteUri,
+        Path = file.Url.IsFile ? LockPaths.Record(file.Url.LocalPath, lockDirectory) : null,
         Size = file.Size,
         UploadTime = file.UploadTime,
         Hashes = file.Hashes.ToDictionary(pair => pair.Key, pair => pair.Value.ToLowerInvariant(), StringComparer.Ordinal),

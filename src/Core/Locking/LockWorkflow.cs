@@ -127,7 +127,7 @@ public static class LockWorkflow
             resolution = new PythonResolver(new IndexPackageSource(client), options).Resolve(roots, constraints, cancellationToken);
         }
 
-        var lockFile = LockBuilder.Build(resolution, manifest, request.CreatedBy);
+        var lockFile = LockBuilder.Build(resolution, manifest, request.CreatedBy, LockDirectory(request));
         var text = PylockWriter.Write(lockFile);
         var changes = PackageChanges(existing, lockFile);
         var written = !File.Exists(request.LockPath) || File.ReadAllText(request.LockPath) != text;
@@ -160,12 +160,15 @@ public static class LockWorkflow
                 .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(r => r.Requirement.ToString()).ToList(), StringComparer.Ordinal),
             Extras = declarations.Extras.ToDictionary(e => e.Key, e => (IReadOnlyList<string>)e.Value.Select(r => r.Requirement.ToString()).ToList(), StringComparer.Ordinal),
             Constraints = declarations.Constraints.Select(r => r.Requirement.ToString()).ToList(),
-            Indexes = index.IndexUrls.Select(url => url.AbsoluteUri).ToList(),
-            FindLinks = index.FindLinks,
+            // Local folders relative to the lock, as its files are: a lock committed with its wheels stays valid in every clone.
+            Indexes = index.IndexUrls.Select(url => LockPaths.Portable(url.AbsoluteUri, LockDirectory(request))).ToList(),
+            FindLinks = index.FindLinks.Select(link => LockPaths.Portable(link, LockDirectory(request))).ToList(),
             Resolution = request.Resolution,
             Prerelease = request.Prerelease,
         }.Normalize();
     }
+
+    private static string LockDirectory(LockRequest request) => Path.GetDirectoryName(Path.GetFullPath(request.LockPath)) ?? ".";
 
     private static readonly Regex EnvironmentSuffix = new(@"( for | that apply to | \()Python [^ ]+ on .*$", RegexOptions.CultureInvariant);
 

@@ -125,7 +125,7 @@ public static class PylockReader
             var others = new[] { "vcs", "directory", "archive" }.Where(table.ContainsKey).ToList();
             foreach (var other in others)
             {
-                Table(table, other);
+                CheckOtherSource(Table(table, other), other, name);
             }
 
             if (others.Count > 1 || (others.Count == 1 && (sdist is not null || wheels.Count > 0)))
@@ -189,11 +189,7 @@ public static class PylockReader
                 throw Error(FirstLine(table), $"a {kind} of {owner} has neither \"url\" nor \"path\".");
             }
 
-            if (url is not null && !Uri.TryCreate(url, UriKind.Absolute, out _))
-            {
-                throw Error(Line(table, "url"), $"url \"{url}\" of a {kind} of {owner} is not an absolute URL.");
-            }
-
+            CheckLocation(table, url, path, $"a {kind} of {owner}");
             long? size = null;
             if (table.TryGetValue("size", out var sizeValue))
             {
@@ -252,6 +248,48 @@ public static class PylockReader
             }
 
             return file;
+        }
+
+        /// <summary>A <c>url</c> must be absolute; a <c>path</c> (relative to the lock file's directory, or absolute) must be a path.</summary>
+        private void CheckLocation(TomlTable table, string? url, string? path, string what)
+        {
+            if (url is not null && !Uri.TryCreate(url, UriKind.Absolute, out _))
+            {
+                throw Error(Line(table, "url"), $"url \"{url}\" of {what} is not an absolute URL.");
+            }
+
+            if (path is not null && !LockPaths.IsValid(path))
+            {
+                throw Error(Line(table, "path"), $"path \"{path}\" of {what} is not a file path; write it relative to the lock file's directory with / separators, or absolute.");
+            }
+        }
+
+        /// <summary>The keys PEP 751 requires of a <c>vcs</c>, <c>directory</c> or <c>archive</c> source, so a lock another tool wrote is read faithfully.</summary>
+        private void CheckOtherSource(TomlTable table, string kind, string owner)
+        {
+            var what = $"the {kind} of {owner}";
+            var url = OptionalString(table, "url");
+            var path = OptionalString(table, "path");
+            if (kind == "directory" ? path is null : url is null && path is null)
+            {
+                throw Error(FirstLine(table), kind == "directory" ? $"{what} has no \"path\"." : $"{what} has neither \"url\" nor \"path\".");
+            }
+
+            CheckLocation(table, url, path, what);
+            var required = kind switch
+            {
+                "vcs" => new[] { "type", "commit-id" },
+                _ => [],
+            };
+            foreach (var key in required)
+            {
+                RequiredString(table, key);
+            }
+
+            if (kind == "archive" && !table.ContainsKey("hashes"))
+            {
+                throw Error(FirstLine(table), $"{what} has no \"hashes\": every file in a lock must be hash-checked.");
+            }
         }
 
         private void CheckDuplicates(List<TomlTable> tables, List<LockedPackage> packages)

@@ -12,29 +12,39 @@ namespace PythonEnv.Locking;
 /// Writes a lock as a pip requirements file (<c>PythonExportRequirements</c>): one <c>name==version</c> line
 /// per entry with its marker and a <c>--hash=sha256:</c> per locked file, so
 /// <c>pip install --require-hashes --no-deps -r</c> installs exactly the lock. Entries of dependency groups
-/// are included only for the groups asked for.
+/// are included only for the groups asked for. Files the lock names on the local file system (PEP 751 <c>path</c>,
+/// <c>file:</c> URLs) become <c>--find-links</c> lines for their folders, relative to the requirements file
+/// (pip resolves a relative find-links folder against the file that names it), so pip finds them too.
 /// </summary>
 public static class RequirementsExport
 {
-    public static string Write(PylockFile lockFile, IEnumerable<string>? groups = null)
+    /// <param name="lockFile">The lock to export.</param>
+    /// <param name="groups">Dependency groups to include besides the main dependencies.</param>
+    /// <param name="lockDirectory">The lock file's folder, which its relative <c>path</c> entries are relative to.</param>
+    /// <param name="outputDirectory">The folder the requirements file is written to, which its <c>--find-links</c> lines are relative to.</param>
+    public static string Write(PylockFile lockFile, IEnumerable<string>? groups = null, string? lockDirectory = null, string? outputDirectory = null)
     {
         var selected = new HashSet<string>(groups ?? [], StringComparer.Ordinal);
+        var packages = new List<(LockedPackage Package, string? Marker)>();
+        foreach (var package in lockFile.Packages.OrderBy(p => p.Name, StringComparer.Ordinal).ThenBy(p => p.Version, StringComparer.Ordinal))
+        {
+            var marker = package.Version is null ? "" : Marker(package.Marker, lockFile, selected);
+            if (marker is not { Length: 0 })
+            {
+                packages.Add((package, marker));
+            }
+        }
+
         var text = new StringBuilder();
         text.Append("# Exported from pylock.toml by PythonEnv.Sdk (dotnet build -t:PythonExportRequirements).\n");
         text.Append("# Install with: pip install --require-hashes --no-deps -r requirements.txt\n");
-        foreach (var package in lockFile.Packages.OrderBy(p => p.Name, StringComparer.Ordinal).ThenBy(p => p.Version, StringComparer.Ordinal))
+        foreach (var folder in LocalFolders(packages.Select(p => p.Package), lockDirectory, outputDirectory))
         {
-            if (package.Version is null)
-            {
-                continue;
-            }
+            text.Append("--find-links ").Append(folder.IndexOfAny([' ', '\t', '"', '\'', '#']) < 0 ? folder : "\"" + folder.Replace("\"", "\\\"") + "\"").Append('\n');
+        }
 
-            var marker = Marker(package.Marker, lockFile, selected);
-            if (marker is { Length: 0 })
-            {
-                continue;
-            }
-
+        foreach (var (package, marker) in packages)
+        {
             text.Append(package.Name).Append("==").Append(package.Version);
             if (marker is not null)
             {
@@ -55,6 +65,23 @@ public static class RequirementsExport
         }
 
         return text.ToString();
+    }
+
+    /// <summary>The folders of the exported files that live on the local file system, as the requirements file names them.</summary>
+    private static IEnumerable<string> LocalFolders(IEnumerable<LockedPackage> packages, string? lockDirectory, string? outputDirectory)
+    {
+        var lockFolder = System.IO.Path.GetFullPath(lockDirectory ?? ".");
+        var folders = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var file in packages.SelectMany(p => p.Wheels.Concat(p.Sdist is null ? [] : [p.Sdist])))
+        {
+            var local = file.Path is { } path ? LockPaths.Resolve(path, lockFolder) : file.Url is { } url ? LockPaths.LocalPath(url) : null;
+            if (local is not null && System.IO.Path.GetDirectoryName(local) is { Length: > 0 } folder)
+            {
+                folders.Add(LockPaths.Record(folder, outputDirectory ?? lockFolder));
+            }
+        }
+
+        return folders;
     }
 
     // PEP 751's dependency_groups is unknown to pip: each "'g' in dependency_groups" becomes a comparison
