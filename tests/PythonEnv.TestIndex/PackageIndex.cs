@@ -138,7 +138,7 @@ public sealed class PackageIndex
             string projectDir = Path.Combine(simple, normalized);
             Directory.CreateDirectory(projectDir);
             File.WriteAllText(Path.Combine(projectDir, "index.html"),
-                SimplePages.ProjectHtml(display, files, f => "../../files/" + Uri.EscapeDataString(f.FileName), metadataFiles: true, MetadataAttributes.Both));
+                SimplePages.ProjectHtml(display, files, f => "../../files/" + Uri.EscapeDataString(f.FileName), metadataFiles: true, MetadataAttributes.Pep714));
             foreach (PublishedFile file in files) WriteFile(filesDir, file);
         }
         File.WriteAllText(Path.Combine(simple, "index.html"), SimplePages.RootHtml(Projects));

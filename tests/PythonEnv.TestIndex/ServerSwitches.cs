@@ -16,8 +16,8 @@ public sealed class ServerSwitches
     /// <summary>No PEP 658 metadata files: pages announce none and <c>.metadata</c> URLs answer 404.</summary>
     public bool NoMetadataFiles { get; set; }
 
-    /// <summary>Which keys/attributes announce metadata files.</summary>
-    public MetadataAttributes MetadataAttributes { get; set; } = MetadataAttributes.Both;
+    /// <summary>Under which names pages announce metadata files: PEP 714's by default; the legacy ones test clients' fallback.</summary>
+    public MetadataAttributes MetadataAttributes { get; set; } = MetadataAttributes.Pep714;
 
     /// <summary>Ignore <c>Range</c> headers (always 200 with the whole file) and send <c>Accept-Ranges: none</c>.</summary>
     public bool NoRangeRequests { get; set; }

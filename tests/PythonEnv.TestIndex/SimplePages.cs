@@ -9,17 +9,23 @@ using System.Text.Json;
 
 namespace PythonEnv.TestIndex;
 
-/// <summary>Which attributes/keys announce a PEP 658 metadata file.</summary>
+/// <summary>Under which names the pages announce a PEP 658 metadata file (PEP 714 renamed them).</summary>
 public enum MetadataAttributes
 {
-    /// <summary>Both <c>core-metadata</c> (PEP 714) and the legacy <c>data-dist-info-metadata</c>.</summary>
-    Both,
+    /// <summary>
+    /// PEP 714 as written: JSON <c>core-metadata</c>; HTML <c>data-core-metadata</c> plus the legacy
+    /// <c>data-dist-info-metadata</c> with the same value, which PEP 714 allows in HTML only.
+    /// </summary>
+    Pep714,
 
-    /// <summary>Only <c>core-metadata</c> / <c>data-core-metadata</c>.</summary>
+    /// <summary>Only the new names: JSON <c>core-metadata</c>, HTML <c>data-core-metadata</c>.</summary>
     CoreMetadataOnly,
 
-    /// <summary>Only the legacy <c>dist-info-metadata</c> / <c>data-dist-info-metadata</c> (indexes before PEP 714).</summary>
+    /// <summary>Only the names from before PEP 714: JSON <c>dist-info-metadata</c> (PEP 691), HTML <c>data-dist-info-metadata</c> (PEP 658).</summary>
     DistInfoMetadataOnly,
+
+    /// <summary>PyPI's JSON before PEP 714, the bug PEP 714 tells of: the key <c>data-dist-info-metadata</c> (HTML as <see cref="DistInfoMetadataOnly"/>).</summary>
+    PypiMisnamedJson,
 }
 
 /// <summary>Renders the simple API pages: PEP 691 JSON and PEP 503 HTML (with PEP 592, 629, 658, 714, 700 data).</summary>
@@ -62,7 +68,8 @@ internal static class SimplePages
             if (metadataFiles && file.HasMetadataFile)
             {
                 string value = "sha256=" + d.MetadataSha256;
-                if (attributes != MetadataAttributes.DistInfoMetadataOnly) html.Append(" data-core-metadata=\"").Append(value).Append('"');
+                bool legacyOnly = attributes is MetadataAttributes.DistInfoMetadataOnly or MetadataAttributes.PypiMisnamedJson;
+                if (!legacyOnly) html.Append(" data-core-metadata=\"").Append(value).Append('"');
                 if (attributes != MetadataAttributes.CoreMetadataOnly) html.Append(" data-dist-info-metadata=\"").Append(value).Append('"');
             }
             html.Append('>').Append(Text(d.FileName)).Append("</a><br/>\n");
@@ -89,8 +96,7 @@ internal static class SimplePages
             if (file.YankedReason is not null) writer.WriteString("yanked", file.YankedReason);
             else writer.WriteBoolean("yanked", file.Yanked);
             bool metadata = metadataFiles && file.HasMetadataFile;
-            if (attributes != MetadataAttributes.DistInfoMetadataOnly) MetadataKey(writer, "core-metadata", metadata, d);
-            if (attributes != MetadataAttributes.CoreMetadataOnly) MetadataKey(writer, "data-dist-info-metadata", metadata, d);
+            MetadataKey(writer, JsonMetadataKey(attributes), metadata, d);
             if (!pep700)
             {
                 writer.WriteEndObject();
@@ -115,6 +121,14 @@ internal static class SimplePages
                 .Append(Text(file.FileName)).Append("</a><br/>\n");
         return Tail(html);
     }
+
+    /// <summary>The one JSON key: PEP 714 gives JSON no legacy alias, since old pip broke on <c>dist-info-metadata</c>.</summary>
+    private static string JsonMetadataKey(MetadataAttributes attributes) => attributes switch
+    {
+        MetadataAttributes.DistInfoMetadataOnly => "dist-info-metadata",
+        MetadataAttributes.PypiMisnamedJson => "data-dist-info-metadata",
+        _ => "core-metadata",
+    };
 
     private static void MetadataKey(Utf8JsonWriter writer, string key, bool present, Distribution d)
     {

@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using PythonEnv.Diagnostics;
 using PythonEnv.Index;
+using PythonEnv.TestIndex;
 
 namespace PythonEnv.Core.Tests.Index;
 
@@ -154,8 +155,8 @@ public sealed class NetworkTests
     public async Task Callers_of_the_same_project_share_one_request_and_one_giving_up_does_not_fail_the_other()
     {
         await using var fx = await IndexFixture.StartAsync();
-        using var slow = StubServer.SlowEmptyIndex(TimeSpan.FromMilliseconds(300));
-        using var client = fx.Client(fx.Options(indexes: new[] { new Uri(slow.BaseUrl, "simple/") }));
+        SlowEmptyPages(fx.Server, TimeSpan.FromMilliseconds(300), "x");
+        using var client = fx.Client();
         using var impatient = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
 
         var first = client.GetProjectAsync(IndexFixture.Name("x"), impatient.Token);
@@ -163,20 +164,32 @@ public sealed class NetworkTests
 
         await Assert.ThrowsAsync<OperationCanceledException>(() => first);
         Assert.IsEmpty((await second).Files);
-        Assert.HasCount(1, slow.Requests);
+        Assert.AreEqual(1, fx.Server.Log.Count());
     }
 
     [TestMethod]
     public async Task Requests_in_flight_are_bounded_by_MaxConcurrency()
     {
         await using var fx = await IndexFixture.StartAsync();
-        using var slow = StubServer.SlowEmptyIndex(TimeSpan.FromMilliseconds(150));
-        using var client = fx.Client(fx.Options(indexes: new[] { new Uri(slow.BaseUrl, "simple/") }, maxConcurrency: 3));
+        var projects = Enumerable.Range(0, 12).Select(i => "p" + i).ToArray();
+        SlowEmptyPages(fx.Server, TimeSpan.FromMilliseconds(150), projects);
+        using var client = fx.Client(fx.Options(maxConcurrency: 3));
 
-        await Task.WhenAll(Enumerable.Range(0, 12).Select(i => client.GetProjectAsync(IndexFixture.Name("p" + i), CancellationToken.None)));
+        await Task.WhenAll(projects.Select(p => client.GetProjectAsync(IndexFixture.Name(p), CancellationToken.None)));
 
-        Assert.AreEqual(12, slow.Requests.Count);
-        Assert.IsLessThanOrEqualTo(3, slow.MaxInFlight);
-        Assert.IsGreaterThan(1, slow.MaxInFlight, "requests do run in parallel");
+        Assert.AreEqual(12, fx.Server.Log.Count());
+        Assert.IsLessThanOrEqualTo(3, fx.Server.Log.MaxInFlight);
+        Assert.IsGreaterThan(1, fx.Server.Log.MaxInFlight, "requests do run in parallel");
+    }
+
+    /// <summary>Empty PEP 691 pages for <paramref name="projects"/>, every request answered only after <paramref name="delay"/>.</summary>
+    private static void SlowEmptyPages(TestIndexServer server, TimeSpan delay, params string[] projects)
+    {
+        foreach (var project in projects)
+        {
+            server.Serve("/simple/" + project + "/", 200, "{\"meta\":{\"api-version\":\"1.0\"},\"name\":\"" + project + "\",\"files\":[]}", "application/vnd.pypi.simple.v1+json");
+        }
+
+        server.Faults.StallNext(int.MaxValue, delay);
     }
 }

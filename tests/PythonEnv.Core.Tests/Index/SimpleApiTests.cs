@@ -79,10 +79,11 @@ public sealed class SimpleApiTests
     }
 
     [TestMethod]
-    [DataRow(false, MetadataAttributes.Both)]
+    [DataRow(false, MetadataAttributes.Pep714)]
     [DataRow(false, MetadataAttributes.CoreMetadataOnly)]
     [DataRow(false, MetadataAttributes.DistInfoMetadataOnly)]
-    [DataRow(true, MetadataAttributes.Both)]
+    [DataRow(false, MetadataAttributes.PypiMisnamedJson)]
+    [DataRow(true, MetadataAttributes.Pep714)]
     [DataRow(true, MetadataAttributes.CoreMetadataOnly)]
     [DataRow(true, MetadataAttributes.DistInfoMetadataOnly)]
     public async Task Pep658_and_714_metadata_files_are_announced_under_either_name(bool htmlOnly, MetadataAttributes attributes)
@@ -121,32 +122,29 @@ public sealed class SimpleApiTests
         await using var fx = await IndexFixture.StartAsync();
         fx.Server.Switches.RelativeFileUrls = true;
         var wheel = fx.PublishWheel("demo", "1.0");
-        using var mover = new StubServer(context =>
-        {
-            StubServer.Redirect(context, new Uri(fx.Server.BaseUrl, context.Request.Url!.AbsolutePath));
-            return Task.CompletedTask;
-        });
-        using var client = fx.Client(fx.Options(indexes: new[] { new Uri(mover.BaseUrl, "simple/") }));
+        await using var mover = await TestIndexServer.StartAsync();
+        mover.Redirect("/simple/demo/", fx.Server.ProjectUrl("demo"));
+        using var client = fx.Client(fx.Options(indexes: new[] { mover.SimpleUrl }));
 
         var listing = await client.GetProjectAsync(IndexFixture.Name("demo"), CancellationToken.None);
 
         Assert.AreEqual(fx.Server.FileUrl(wheel.FileName), listing.Files.Single().Url);
-        Assert.AreEqual(new Uri(mover.BaseUrl, "simple/"), listing.IndexUrl, "the listing names the configured index");
+        Assert.AreEqual(mover.SimpleUrl, listing.IndexUrl, "the listing names the configured index");
+        Assert.AreEqual(302, mover.Log.For("/simple/demo/").Single().StatusCode);
     }
 
     [TestMethod]
     public async Task Lax_html_with_raw_angle_brackets_a_base_tag_and_single_quotes_is_read()
     {
-        using var stub = new StubServer(context => StubServer.RespondAsync(context, 200, "text/html",
-            "<html><head><base href='/mirror/files/'></head><body>\n"
-            + "<A HREF='demo-1.0-py3-none-any.whl#SHA256=ABCD' data-requires-python='>=3.8,<4' data-yanked>demo-1.0-py3-none-any.whl</A><br>\n"
-            + "</body></html>"));
         await using var fx = await IndexFixture.StartAsync();
-        using var client = fx.Client(fx.Options(indexes: new[] { new Uri(stub.BaseUrl, "simple/") }));
+        fx.Server.Serve("/simple/demo/", 200, "<html><head><base href='/mirror/files/'></head><body>\n"
+            + "<A HREF='demo-1.0-py3-none-any.whl#SHA256=ABCD' data-requires-python='>=3.8,<4' data-yanked>demo-1.0-py3-none-any.whl</A><br>\n"
+            + "</body></html>", "text/html");
+        using var client = fx.Client();
 
         var file = await IndexFixture.OnlyFileAsync(client, "demo");
 
-        Assert.AreEqual(new Uri(stub.BaseUrl, "/mirror/files/demo-1.0-py3-none-any.whl"), file.Url);
+        Assert.AreEqual(new Uri(fx.Server.BaseUrl, "/mirror/files/demo-1.0-py3-none-any.whl"), file.Url);
         Assert.AreEqual("abcd", file.Hashes["sha256"]);
         Assert.AreEqual(">=3.8,<4", file.RequiresPythonText);
         Assert.IsTrue(file.IsYanked);
@@ -156,10 +154,9 @@ public sealed class SimpleApiTests
     [TestMethod]
     public async Task An_invalid_requires_python_keeps_its_text_and_has_no_value()
     {
-        using var stub = new StubServer(context => StubServer.RespondAsync(context, 200, "text/html",
-            "<a href=\"/f/demo-1.0.tar.gz#sha256=00\" data-requires-python=\"&gt;=3.6.*\">demo-1.0.tar.gz</a>"));
         await using var fx = await IndexFixture.StartAsync();
-        using var client = fx.Client(fx.Options(indexes: new[] { new Uri(stub.BaseUrl, "simple/") }));
+        fx.Server.Serve("/simple/demo/", 200, "<a href=\"/f/demo-1.0.tar.gz#sha256=00\" data-requires-python=\"&gt;=3.6.*\">demo-1.0.tar.gz</a>", "text/html");
+        using var client = fx.Client();
 
         var file = await IndexFixture.OnlyFileAsync(client, "demo");
 
@@ -174,14 +171,15 @@ public sealed class SimpleApiTests
     [DataRow("1.99")]
     public async Task Meta_api_version_1_x_is_read(string apiVersion)
     {
-        using var stub = new StubServer(context => StubServer.RespondAsync(context, 200, "application/vnd.pypi.simple.v1+json",
-            "{\"meta\":{\"api-version\":\"" + apiVersion + "\"},\"name\":\"demo\",\"files\":[{\"filename\":\"demo-1.0-py3-none-any.whl\",\"url\":\"/f/demo-1.0-py3-none-any.whl\",\"hashes\":{\"sha256\":\"AB12\"},\"future-field\":1}],\"future\":true}"));
         await using var fx = await IndexFixture.StartAsync();
-        using var client = fx.Client(fx.Options(indexes: new[] { new Uri(stub.BaseUrl, "simple/") }));
+        fx.Server.Serve("/simple/demo/", 200,
+            "{\"meta\":{\"api-version\":\"" + apiVersion + "\"},\"name\":\"demo\",\"files\":[{\"filename\":\"demo-1.0-py3-none-any.whl\",\"url\":\"/f/demo-1.0-py3-none-any.whl\",\"hashes\":{\"sha256\":\"AB12\"},\"future-field\":1}],\"future\":true}",
+            "application/vnd.pypi.simple.v1+json");
+        using var client = fx.Client();
 
         var file = await IndexFixture.OnlyFileAsync(client, "demo");
 
-        Assert.AreEqual(new Uri(stub.BaseUrl, "/f/demo-1.0-py3-none-any.whl"), file.Url);
+        Assert.AreEqual(new Uri(fx.Server.BaseUrl, "/f/demo-1.0-py3-none-any.whl"), file.Url);
         Assert.AreEqual("ab12", file.Sha256, "hashes are compared in lower case");
     }
 
@@ -190,23 +188,23 @@ public sealed class SimpleApiTests
     [DataRow("text/html", "<html><head><meta name=\"pypi:repository-version\" content=\"2.0\"></head><body></body></html>")]
     public async Task Meta_api_version_2_is_refused_clearly(string contentType, string body)
     {
-        using var stub = new StubServer(context => StubServer.RespondAsync(context, 200, contentType, body));
         await using var fx = await IndexFixture.StartAsync();
-        using var client = fx.Client(fx.Options(indexes: new[] { new Uri(stub.BaseUrl, "simple/") }));
+        fx.Server.Serve("/simple/demo/", 200, body, contentType);
+        using var client = fx.Client();
 
         var error = await Assert.ThrowsExactlyAsync<PythonEnvException>(() => client.GetProjectAsync(IndexFixture.Name("demo"), CancellationToken.None));
 
         Assert.AreEqual(DiagnosticCodes.InvalidIndexResponse, error.Code);
         Assert.Contains("2.0", error.Message);
-        Assert.Contains(new Uri(stub.BaseUrl, "simple/demo/").AbsoluteUri, error.Message);
+        Assert.Contains(fx.Server.ProjectUrl("demo").AbsoluteUri, error.Message);
     }
 
     [TestMethod]
     public async Task Malformed_json_is_a_clear_error()
     {
-        using var stub = new StubServer(context => StubServer.RespondAsync(context, 200, "application/vnd.pypi.simple.v1+json", "{\"files\": [ oops"));
         await using var fx = await IndexFixture.StartAsync();
-        using var client = fx.Client(fx.Options(indexes: new[] { new Uri(stub.BaseUrl, "simple/") }));
+        fx.Server.Serve("/simple/demo/", 200, "{\"files\": [ oops", "application/vnd.pypi.simple.v1+json");
+        using var client = fx.Client();
 
         var error = await Assert.ThrowsExactlyAsync<PythonEnvException>(() => client.GetProjectAsync(IndexFixture.Name("demo"), CancellationToken.None));
 
