@@ -38,6 +38,7 @@ public static class LockBuilder
         {
             Environments = normalized.Environments,
             RequiresPython = normalized.RequiresPython,
+            Extras = normalized.Extras.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList(),
             DependencyGroups = normalized.DependencyGroups.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList(),
             DefaultGroups = [],
             CreatedBy = createdBy,

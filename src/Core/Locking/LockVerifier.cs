@@ -9,7 +9,7 @@ namespace PythonEnv.Locking;
 /// <summary>
 /// The second half of drift detection: does the lock still satisfy every declared requirement and constraint
 /// in every environment it covers? In each environment the entries whose markers hold are selected (with
-/// every dependency group on); each requirement that holds there needs exactly one entry whose version it admits.
+/// every extra and dependency group on); each requirement that holds there needs exactly one entry whose version it admits.
 /// </summary>
 public static class LockVerifier
 {
@@ -22,13 +22,13 @@ public static class LockVerifier
         {
             var where = $"Python {environment.PythonFullVersion} on {environment.SysPlatform} ({environment.PlatformMachine})";
             var selected = lockFile.Packages
-                .Where(p => markers[p] is not { } marker || Evaluate(marker, environment, lockFile.DependencyGroups))
+                .Where(p => markers[p] is not { } marker || Evaluate(marker, environment, lockFile.Extras, lockFile.DependencyGroups))
                 .GroupBy(p => p.Name)
                 .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
             foreach (var (requirement, isConstraint) in requirements.Select(r => (r, false)).Concat(constraints.Select(r => (r, true))))
             {
                 var declared = requirement.Requirement;
-                if (declared.Marker is not null && !Evaluate(declared.Marker, environment, []))
+                if (declared.Marker is not null && !Evaluate(declared.Marker, environment, [], []))
                 {
                     continue;
                 }
@@ -60,11 +60,11 @@ public static class LockVerifier
         return problems.Distinct(StringComparer.Ordinal).ToList();
     }
 
-    private static bool Evaluate(MarkerExpression marker, MarkerEnvironment environment, IEnumerable<string> groups)
+    private static bool Evaluate(MarkerExpression marker, MarkerEnvironment environment, IEnumerable<string> extras, IEnumerable<string> groups)
     {
         try
         {
-            return marker.Evaluate(environment, [], groups);
+            return marker.Evaluate(environment, extras, groups);
         }
         catch (MarkerEvaluationException)
         {

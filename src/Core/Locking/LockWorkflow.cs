@@ -71,10 +71,13 @@ public static class LockWorkflow
             return new LockOutcome(false, [], []);
         }
 
+        var environments = EnvironmentMarkers(request.Environments);
         var indexes = WithDeclaredIndexes(index, declarations);
         var manifest = Manifest(declarations, indexes, request);
         var requiresPython = SpecifierSet.Parse(manifest.RequiresPython ?? ">=3.8");
-        var roots = declarations.Requirements.Select(Root).ToList();
+        var roots = declarations.Requirements.Select(Root)
+            .Concat(declarations.Extras.OrderBy(e => e.Key, StringComparer.Ordinal).SelectMany(e => e.Value.Select(r => Root(r) with { Extra = e.Key })))
+            .ToList();
         var constraints = declarations.Constraints.Select(Root).ToList();
         var existing = File.Exists(request.LockPath) ? PylockReader.Load(request.LockPath) : null;
         // Nothing declared: no lock to make, and a lock PythonEnv.Sdk did not make (no manifest) is the user's to keep.
@@ -116,6 +119,8 @@ public static class LockWorkflow
             },
             Prerelease = request.Prerelease == "allow" ? PrereleasePolicy.Allow : PrereleasePolicy.IfNecessaryOrExplicit,
             Preferences = Preferences(existing),
+            Environments = environments,
+            Forks = (existing?.Manifest?.Forks ?? []).Select(fork => MarkerExpression.TryParse(fork, out var marker) ? marker : null).OfType<MarkerExpression>().ToList(),
             UpgradeAll = upgradeAll,
             Upgrade = upgrade,
         };
@@ -194,9 +199,29 @@ public static class LockWorkflow
         return drift;
     }
 
+    /// <summary>The <c>PythonEnvironments</c> markers; one that does not parse is PYENV1001 naming it.</summary>
+    private static List<MarkerExpression> EnvironmentMarkers(IReadOnlyList<string> declared)
+    {
+        var markers = new List<MarkerExpression>();
+        foreach (var text in declared)
+        {
+            try
+            {
+                markers.Add(MarkerExpression.Parse(text));
+            }
+            catch (PackagingFormatException error)
+            {
+                throw new PythonEnvException(DiagnosticCodes.InvalidDeclaration,
+                    $"PythonEnvironments holds '{text}', which is not a PEP 508 marker: {error.Reason}. Write one marker per environment, separated by ';', e.g. \"sys_platform == 'linux'; sys_platform == 'win32'\".");
+            }
+        }
+
+        return markers;
+    }
+
     private static IReadOnlyList<MarkerEnvironment> Environments(SpecifierSet requiresPython, IReadOnlyList<string> declared, IReadOnlyList<RootRequirement> roots)
     {
-        var platforms = roots.Select(r => r.Requirement.Marker?.ToString() ?? "")
+        var platforms = roots.Select(r => r.Requirement.Marker?.ToString() ?? "").Concat(declared)
             .SelectMany(marker => new[] { "linux", "darwin", "win32", "cygwin", "freebsd", "emscripten" }.Where(p => marker.Contains(p)))
             .Distinct(StringComparer.Ordinal);
         var universe = TargetEnvironments.Universal(requiresPython, platforms);

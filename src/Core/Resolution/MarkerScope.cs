@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using PythonEnv.Packaging;
@@ -6,29 +7,41 @@ namespace PythonEnv.Resolution;
 
 /// <summary>
 /// Which requirements apply while solving. For a single target environment, markers are evaluated in it.
-/// For a universal fork, a requirement applies when its marker can hold in some environment of the fork:
-/// the fork is represented by concrete environments (one per platform family and Python version the
-/// project allows), and the markers are evaluated in each.
+/// For a universal resolution the scope is a fork: a marker describing the environments being solved
+/// together (at first every environment the project allows). A requirement applies when its marker, with
+/// its <c>extra</c> comparisons decided, can hold somewhere in the fork.
 /// </summary>
 internal sealed class MarkerScope
 {
-    private readonly IReadOnlyList<MarkerEnvironment> _environments;
+    private readonly MarkerEnvironment? _environment;
+    private readonly Dictionary<(string Marker, string? Extra), bool> _includes = new();
 
-    private MarkerScope(IReadOnlyList<MarkerEnvironment> environments, Pep440Version? pythonVersion)
+    private MarkerScope(MarkerEnvironment? environment, MarkerExpression fork, VersionSet pythonVersions, Pep440Version? pythonVersion)
     {
-        _environments = environments;
+        _environment = environment;
+        Fork = fork;
+        PythonVersions = pythonVersions;
         PythonVersion = pythonVersion;
     }
 
     /// <summary>The target Python for a single-environment resolution; null when universal.</summary>
     public Pep440Version? PythonVersion { get; }
 
-    public IReadOnlyList<MarkerEnvironment> Environments => _environments;
+    /// <summary>The marker space being solved (<see cref="MarkerExpression.Always"/> for a single environment).</summary>
+    public MarkerExpression Fork { get; }
 
-    public static MarkerScope Single(MarkerEnvironment environment) =>
-        new([environment], Pep440Version.TryParse(environment.PythonFullVersion, out var version) ? version : null);
+    /// <summary>The Python versions the fork spans (final releases).</summary>
+    public VersionSet PythonVersions { get; }
 
-    public static MarkerScope Universal(IReadOnlyList<MarkerEnvironment> environments) => new(environments, null);
+    public bool IsUniversal => _environment is null;
+
+    public static MarkerScope Single(MarkerEnvironment environment)
+    {
+        var version = Pep440Version.TryParse(environment.PythonFullVersion, out var parsed) ? parsed : null;
+        return new(environment, MarkerExpression.Always, version is null ? VersionSet.Full : VersionSet.Exactly(version), version);
+    }
+
+    public static MarkerScope Universal(MarkerExpression fork) => new(null, fork, fork.PythonVersions, null);
 
     /// <summary>True when the requirement is active, for the distribution itself (<paramref name="extra"/> null) or one of its extras.</summary>
     public bool Includes(MarkerExpression? marker, string? extra)
@@ -38,8 +51,74 @@ internal sealed class MarkerScope
             return true;
         }
 
-        string[] extras = extra is null ? [] : [extra];
-        return _environments.Any(environment => Evaluate(marker, environment, extras));
+        if (_environment is { } environment)
+        {
+            return Evaluate(marker, environment, extra is null ? [] : [extra]);
+        }
+
+        var key = (marker.ToString(), extra);
+        if (!_includes.TryGetValue(key, out var included))
+        {
+            included = !InContext(marker, extra).IsDisjointWith(Fork);
+            _includes[key] = included;
+        }
+
+        return included;
+    }
+
+    /// <summary>The marker with its extra comparisons decided for the distribution (<paramref name="extra"/> null) or one extra.</summary>
+    public static MarkerExpression InContext(MarkerExpression marker, string? extra) =>
+        marker.WithExtras(extra is null ? Array.Empty<string>() : [extra]);
+
+    /// <summary>True when the marker holds throughout the fork (always, for a single environment where it holds).</summary>
+    public bool Covers(MarkerExpression marker) => _environment is not null || Fork.Implies(marker);
+
+    /// <summary>
+    /// Where one dependency list asks for the same package with different version ranges under markers that
+    /// divide the fork (<c>a&gt;=2; sys_platform == 'linux'</c> and <c>a&lt;2; sys_platform == 'win32'</c>), the fork
+    /// must be split so each part sees one set of requirements. Returns the parts: the fork cut by each such
+    /// marker and its negation, keeping the parts that can hold. Requirements on a package that agree on the
+    /// range, and markers about extras, never split (extras are not environments).
+    /// </summary>
+    public bool TrySplit(IEnumerable<Requirement> active, string? extra, out List<MarkerExpression> parts)
+    {
+        parts = [Fork];
+        if (_environment is not null)
+        {
+            return false;
+        }
+
+        var cuts = new List<MarkerExpression>();
+        foreach (var same in active.GroupBy(requirement => requirement.PackageName))
+        {
+            if (same.Select(r => VersionSet.FromSpecifierSet(r.Specifier)).Distinct().Count() < 2)
+            {
+                continue;
+            }
+
+            foreach (var requirement in same)
+            {
+                if (requirement.Marker is { } marker && InContext(marker, extra) is var inContext && !Covers(inContext)
+                    && !cuts.Any(cut => cut.IsEquivalentTo(inContext)))
+                {
+                    cuts.Add(inContext);
+                }
+            }
+        }
+
+        foreach (var cut in cuts)
+        {
+            if (!cut.TryNot(out var outside))
+            {
+                continue;
+            }
+
+            parts = parts.SelectMany(part => new[] { part.And(cut).Simplify(), part.And(outside).Simplify() })
+                .Where(part => !part.IsNever)
+                .ToList();
+        }
+
+        return parts.Count > 1;
     }
 
     internal static bool Evaluate(MarkerExpression marker, MarkerEnvironment environment, IEnumerable<string> extras)

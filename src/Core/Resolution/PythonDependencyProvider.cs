@@ -13,7 +13,9 @@ namespace PythonEnv.Resolution;
 /// <summary>
 /// The Python side of the solver: candidates from the package source in the configured order (stable
 /// before pre-release, preferences first), yanked files only for an exact pin, Requires-Python by lower
-/// bound, extras as virtual packages, constraints and markers applied to every dependency. Listings and
+/// bound, extras as virtual packages, constraints and markers applied to every dependency. In a universal
+/// resolution a dependency list that asks for one package differently in different parts of the fork stops
+/// the solve so the fork can be split (<see cref="ForkRequiredException"/>). Listings and
 /// metadata are fetched ahead, in parallel, as soon as a package is discovered.
 /// </summary>
 internal sealed class PythonDependencyProvider : IDependencyProvider<ResolverPackage, Pep440Version, VersionSet>, IIncompatibilityFormatter<ResolverPackage, VersionSet>
@@ -33,13 +35,20 @@ internal sealed class PythonDependencyProvider : IDependencyProvider<ResolverPac
     private readonly ConcurrentDictionary<(PackageName, Pep440Version), Lazy<Task<CoreMetadata>>> _metadata = new();
     private readonly Dictionary<ResolverPackage, int> _discovery = new();
     private readonly Dictionary<PackageName, Pep440Version> _lastChosen = new();
+    private readonly IReadOnlyDictionary<PackageName, Pep440Version> _forkPreferences;
+    private readonly bool _mayFork;
 
+    /// <param name="forkPreferences">Versions other forks chose, preferred after the locked ones so forks agree wherever they can.</param>
+    /// <param name="mayFork">When true, a dependency list that divides the fork stops the solve with <see cref="ForkRequiredException"/>.</param>
     public PythonDependencyProvider(IPackageSource source, ResolverOptions options, MarkerScope scope,
-        IReadOnlyList<RootRequirement> requirements, IReadOnlyList<RootRequirement> constraints, CancellationToken cancellationToken)
+        IReadOnlyList<RootRequirement> requirements, IReadOnlyList<RootRequirement> constraints, CancellationToken cancellationToken,
+        IReadOnlyDictionary<PackageName, Pep440Version>? forkPreferences = null, bool mayFork = false)
     {
         _source = source;
         _options = options;
         _scope = scope;
+        _forkPreferences = forkPreferences ?? new Dictionary<PackageName, Pep440Version>();
+        _mayFork = mayFork;
         _requirements = requirements;
         _cancellationToken = cancellationToken;
         foreach (var constraint in constraints)
@@ -63,6 +72,10 @@ internal sealed class PythonDependencyProvider : IDependencyProvider<ResolverPac
             }
         }
     }
+
+    internal MarkerScope Scope => _scope;
+
+    internal CancellationToken CancellationToken => _cancellationToken;
 
     /// <summary>Packages whose listing said they do not exist (for "which is on no configured index").</summary>
     private bool IsMissing(PackageName name) => Project(name) is null;
@@ -127,6 +140,12 @@ internal sealed class PythonDependencyProvider : IDependencyProvider<ResolverPac
             return true;
         }
 
+        if (_forkPreferences.TryGetValue(package.Name!, out var sibling) && candidates.Any(c => c.Version.Equals(sibling)))
+        {
+            version = sibling;
+            return true;
+        }
+
         var lowest = _options.Strategy == ResolutionStrategy.Lowest || (_options.Strategy == ResolutionStrategy.LowestDirect && _direct.Contains(package.Name!));
         var ordered = lowest ? candidates : Enumerable.Reverse(candidates);
         // Stable versions first; pre-releases only when no stable version is left in the range.
@@ -182,14 +201,15 @@ internal sealed class PythonDependencyProvider : IDependencyProvider<ResolverPac
     /// <summary>The active requirements as solver dependencies: each requirement on its package, and on each of its extras.</summary>
     private List<KeyValuePair<ResolverPackage, VersionSet>> Dependencies(IEnumerable<Requirement> requirements, string? extra)
     {
-        var dependencies = new List<KeyValuePair<ResolverPackage, VersionSet>>();
-        foreach (var requirement in requirements)
+        var active = requirements.Where(requirement => _scope.Includes(requirement.Marker, extra)).ToList();
+        if (_mayFork && _scope.TrySplit(active, extra, out var parts))
         {
-            if (!_scope.Includes(requirement.Marker, extra))
-            {
-                continue;
-            }
+            throw new ForkRequiredException(parts);
+        }
 
+        var dependencies = new List<KeyValuePair<ResolverPackage, VersionSet>>();
+        foreach (var requirement in active)
+        {
             var name = requirement.PackageName;
             var set = VersionSet.FromSpecifierSet(requirement.Specifier);
             if (_constraints.TryGetValue(name, out var constraint))
@@ -208,17 +228,6 @@ internal sealed class PythonDependencyProvider : IDependencyProvider<ResolverPac
 
         return dependencies;
     }
-
-    /// <summary>The active requirements of one resolved version (for the lock's dependency edges).</summary>
-    internal IEnumerable<Requirement> ActiveRequirements(PackageName name, Pep440Version version, IEnumerable<string?> extras)
-    {
-        var metadata = Metadata(name, version);
-        return metadata.RequiresDist.Where(requirement => extras.Any(extra => _scope.Includes(requirement.Marker, extra)));
-    }
-
-    /// <summary>The metadata fetched so far (where forks may come from).</summary>
-    internal IEnumerable<CoreMetadata> FetchedMetadata =>
-        _metadata.Values.Where(lazy => lazy.IsValueCreated && lazy.Value.Status == TaskStatus.RanToCompletion).Select(lazy => lazy.Value.Result).ToList();
 
     internal CoreMetadata Metadata(PackageName name, Pep440Version version)
     {
@@ -283,12 +292,14 @@ internal sealed class PythonDependencyProvider : IDependencyProvider<ResolverPac
 
         var lower = set.Intervals[0].Lower;
         var floor = lower.Version is null ? VersionSet.Full : lower.Inclusive ? VersionSet.AtLeast(lower.Version) : VersionSet.GreaterThan(lower.Version);
-        return _scope.PythonVersion is { } python ? floor.Contains(python) : VersionSet.FromSpecifierSet(_options.RequiresPython).IsSubsetOf(floor);
+        return _scope.PythonVersion is { } python ? floor.Contains(python) : _scope.PythonVersions.IsSubsetOf(floor);
     }
 
     private string PythonDescription => _scope.PythonVersion is { } python
         ? $"but the target Python is {python}"
-        : $"but the project supports Python {_options.RequiresPython}";
+        : _scope.PythonVersions.Equals(PythonVersionSets.Finals(VersionSet.FromSpecifierSet(_options.RequiresPython)))
+            ? $"but the project supports Python {_options.RequiresPython}"
+            : $"but Python {FormatSet(_scope.PythonVersions)} must be supported where {_scope.Fork}";
 
     private T Wait<T>(Task<T> task) => task.GetAwaiter().GetResult();
 

@@ -9,14 +9,23 @@ using PythonEnv.Resolution.PubGrub;
 namespace PythonEnv.Resolution;
 
 /// <summary>
-/// Resolves the project's requirements into pinned versions with PubGrub. Universal resolutions (no target
-/// environment) first try one solve valid everywhere; where requirements diverge by marker so that no single
-/// version fits, the environments are split by which of the project's markers hold (and, if still needed,
-/// environment by environment), each part is solved, and the parts are merged, so one package may have
-/// several entries with disjoint markers. Every entry's marker says exactly where it is needed.
+/// Resolves the project's requirements into pinned versions with PubGrub.
+/// <para>
+/// A universal resolution (no target environment) solves a fork: a marker for the environments solved
+/// together, at first every environment the project allows (requires-python and <c>PythonEnvironments</c>).
+/// When a dependency list asks for one package differently under markers that divide the fork, the fork is
+/// split along those markers into disjoint parts and each part is solved on its own, preferring the versions
+/// earlier parts chose. Merging walks each part's solution from the project, carrying markers along the
+/// edges, so every entry's marker says exactly where it is needed, and one package may have several entries
+/// with disjoint markers. The forks are reported so the lock can record them and the next resolution can
+/// start from them.
+/// </para>
 /// </summary>
 public sealed class PythonResolver
 {
+    /// <summary>Beyond this many forks, further divergence is solved as one (a safety net against marker explosions).</summary>
+    private const int MaxForks = 64;
+
     private readonly IPackageSource _source;
     private readonly ResolverOptions _options;
 
@@ -24,6 +33,24 @@ public sealed class PythonResolver
     {
         _source = source;
         _options = options;
+    }
+
+    /// <summary>The marker of a requires-python: <c>&gt;=3.9,&lt;4</c> is <c>python_full_version &gt;= '3.9' and python_full_version &lt; '4'</c>.</summary>
+    public static MarkerExpression RequiresPythonMarker(SpecifierSet requiresPython) =>
+        requiresPython.Count == 0
+            ? MarkerExpression.Always
+            : MarkerExpression.Parse(string.Join(" and ", requiresPython.Select(s => $"python_full_version {s.Operator} '{s.Version}'")));
+
+    /// <summary>Every environment a universal lock covers: requires-python, and one of the declared environments when there are any.</summary>
+    public static MarkerExpression Universe(SpecifierSet requiresPython, IReadOnlyList<MarkerExpression> environments)
+    {
+        var universe = RequiresPythonMarker(requiresPython);
+        if (environments.Count > 0)
+        {
+            universe = universe.And(environments.Aggregate((a, b) => a.Or(b)));
+        }
+
+        return universe.Simplify();
     }
 
     /// <summary>Resolves; a failure is <see cref="PythonEnvException"/> PYENV2001 with the derivation.</summary>
@@ -43,77 +70,81 @@ public sealed class PythonResolver
         if (_options.Environment is { } environment)
         {
             var scope = MarkerScope.Single(environment);
-            var solved = Solve(new PythonDependencyProvider(_source, _options, scope, requirements, constraints, cancellationToken), $" for Python {environment.PythonFullVersion} on {environment.SysPlatform}", cancellationToken);
-            return Merge([(scope.Environments, solved)], scope.Environments, requirements, []);
+            var solved = Solve(new PythonDependencyProvider(_source, _options, scope, requirements, constraints, cancellationToken), $" for Python {environment.PythonFullVersion} on {environment.SysPlatform}");
+            return Merge([solved], MarkerExpression.Always, VersionSet.Full, requirements);
         }
 
-        var platforms = requirements.Concat(constraints).Select(r => r.Requirement.Marker).Where(m => m is not null)
-            .SelectMany(m => SysPlatformsIn(m!.ToString())).Distinct(StringComparer.Ordinal);
-        var universe = TargetEnvironments.Universal(_options.RequiresPython, platforms);
-        var parts = new List<(IReadOnlyList<MarkerEnvironment> Environments, Solved Solved)>();
-        var forks = new List<string>();
-        SolveUniversal(universe, universe, requirements, constraints, [], parts, forks, cancellationToken);
-        return Merge(parts, universe, requirements, forks);
+        var universe = Universe(_options.RequiresPython, _options.Environments);
+        if (universe.IsNever)
+        {
+            throw new PythonEnvException(DiagnosticCodes.InvalidDeclaration,
+                $"No environment is left to lock: requires-python '{_options.RequiresPython}' and PythonEnvironments ({string.Join("; ", _options.Environments)}) exclude each other. Widen one of them.");
+        }
+
+        var python = PythonVersionSets.Finals(VersionSet.FromSpecifierSet(_options.RequiresPython));
+        var pending = new List<MarkerExpression>(InitialForks(universe));
+        var parts = new List<Solved>();
+        var chosen = new Dictionary<PackageName, Pep440Version>();
+        var forks = pending.Count;
+        while (pending.Count > 0)
+        {
+            var fork = pending[0];
+            pending.RemoveAt(0);
+            var where = fork.Equals(universe) ? "" : $" where {fork.SimplifyAssuming(python)}";
+            var provider = new PythonDependencyProvider(_source, _options, MarkerScope.Universal(fork), requirements, constraints, cancellationToken,
+                new Dictionary<PackageName, Pep440Version>(chosen), mayFork: forks < MaxForks);
+            try
+            {
+                var solved = Solve(provider, where);
+                parts.Add(solved);
+                foreach (var pin in solved.Pins.Where(pin => !chosen.ContainsKey(pin.Key)))
+                {
+                    chosen.Add(pin.Key, pin.Value);
+                }
+            }
+            catch (ForkRequiredException split)
+            {
+                // Depth first, in order: the parts of this fork are solved before the forks after it.
+                pending.InsertRange(0, split.Parts);
+                forks += split.Parts.Count - 1;
+            }
+        }
+
+        return Merge(parts, universe, python, requirements);
     }
 
-    /// <summary>
-    /// Solves a set of environments at once; when that fails and some dependency list asks for one package
-    /// differently under different markers (the project's own, or a package's Requires-Dist met during the
-    /// attempt), splits the environments by which of those markers hold and solves each part the same way.
-    /// </summary>
-    private void SolveUniversal(IReadOnlyList<MarkerEnvironment> environments, IReadOnlyList<MarkerEnvironment> universe,
-        IReadOnlyList<RootRequirement> requirements, IReadOnlyList<RootRequirement> constraints, IReadOnlyList<string> known,
-        List<(IReadOnlyList<MarkerEnvironment>, Solved)> parts, List<string> forks, CancellationToken cancellationToken)
+    /// <summary>The previous resolution's forks, within today's universe, plus whatever of the universe they do not cover.</summary>
+    private List<MarkerExpression> InitialForks(MarkerExpression universe)
     {
-        var where = environments.Count == universe.Count ? "" : $" where {Describe(environments, universe)}";
-        var provider = new PythonDependencyProvider(_source, _options, MarkerScope.Universal(environments), requirements, constraints, cancellationToken);
-        try
+        var forks = _options.Forks.Select(fork => universe.And(fork).Simplify()).Where(fork => !fork.IsNever).ToList();
+        var disjoint = forks.Select((fork, i) => forks.Skip(i + 1).All(other => fork.IsDisjointWith(other))).All(ok => ok);
+        if (forks.Count == 0 || !disjoint)
         {
-            parts.Add((environments, Solve(provider, where, cancellationToken)));
-            return;
+            return [universe];
         }
-        catch (PythonEnvException)
-        {
-            var markers = ForkingMarkers(requirements.Select(r => r.Requirement))
-                .Concat(provider.FetchedMetadata.SelectMany(metadata => ForkingMarkers(metadata.RequiresDist)))
-                .Select(marker => marker.ToString()).Distinct(StringComparer.Ordinal)
-                .Where(marker => !known.Contains(marker))
-                .Select(MarkerExpression.Parse)
-                .ToList();
-            var groups = environments.GroupBy(environment => string.Concat(markers.Select(m => MarkerScope.Evaluate(m, environment, []) ? '1' : '0')), StringComparer.Ordinal).ToList();
-            if (groups.Count < 2)
-            {
-                throw;
-            }
 
-            var knownNow = known.Concat(markers.Select(m => m.ToString())).ToList();
-            foreach (var group in groups)
-            {
-                var part = group.ToList();
-                forks.Add(Describe(part, universe) ?? "true");
-                SolveUniversal(part, universe, requirements, constraints, knownNow, parts, forks, cancellationToken);
-            }
+        if (!forks.Aggregate((a, b) => a.Or(b)).TryNot(out var uncovered))
+        {
+            return [universe];
         }
+
+        var rest = universe.And(uncovered).Simplify();
+        if (!rest.IsNever)
+        {
+            forks.Add(rest);
+        }
+
+        return forks.Count > 1 ? forks : [universe];
     }
 
-    /// <summary>Markers of requirements on a package that one dependency list requires more than once under different markers.</summary>
-    private static IEnumerable<MarkerExpression> ForkingMarkers(IEnumerable<Requirement> requirements) =>
-        requirements
-            .Where(r => r.Marker is null || !r.Marker.ToString().Contains("extra"))
-            .GroupBy(r => r.PackageName)
-            .Where(g => g.Select(r => r.Marker?.ToString() ?? "").Distinct(StringComparer.Ordinal).Count() > 1)
-            .SelectMany(g => g)
-            .Where(r => r.Marker is not null)
-            .Select(r => r.Marker!);
+    private sealed record Solved(PythonDependencyProvider Provider, MarkerScope Scope, Dictionary<PackageName, Pep440Version> Pins);
 
-    private sealed record Solved(PythonDependencyProvider Provider, Dictionary<PackageName, Pep440Version> Pins);
-
-    private Solved Solve(PythonDependencyProvider provider, string where, CancellationToken cancellationToken)
+    private static Solved Solve(PythonDependencyProvider provider, string where)
     {
         var solver = new PubGrubSolver<ResolverPackage, Pep440Version, VersionSet>(provider, Pep440VersionSets.Instance, ResolverPackage.Root, PythonDependencyProvider.RootVersion);
         try
         {
-            var decisions = solver.Solve(cancellationToken);
+            var decisions = solver.Solve(provider.CancellationToken);
             var pins = new Dictionary<PackageName, Pep440Version>();
             foreach (var decision in decisions)
             {
@@ -123,7 +154,7 @@ public sealed class PythonResolver
                 }
             }
 
-            return new Solved(provider, pins);
+            return new Solved(provider, provider.Scope, pins);
         }
         catch (NoSolutionException<ResolverPackage, VersionSet> failure)
         {
@@ -133,88 +164,166 @@ public sealed class PythonResolver
     }
 
     /// <summary>
-    /// Combines the solved parts: in each environment, walks from the project through the requirements that
-    /// hold there, so an entry applies exactly where something needs it; entries are keyed by name and version.
+    /// Combines the solved forks into entries keyed by name and version. In each fork, markers flow from the
+    /// project along the solution's requirement edges (an edge adds its own marker, with extras decided for
+    /// the extra it was read for); an entry's marker is the union of what reaches it in every fork.
+    /// Dependency groups and the project's extras start from <c>'g' in dependency_groups</c> and <c>'x' in extras</c>.
     /// </summary>
-    private static ResolutionResult Merge(IReadOnlyList<(IReadOnlyList<MarkerEnvironment> Environments, Solved Solved)> parts, IReadOnlyList<MarkerEnvironment> universe,
-        IReadOnlyList<RootRequirement> requirements, List<string> forks)
+    private static ResolutionResult Merge(IReadOnlyList<Solved> parts, MarkerExpression universe, VersionSet python, IReadOnlyList<RootRequirement> requirements)
     {
-        var scopes = requirements.Select(r => r.Group).Distinct().ToList();
         var entries = new Dictionary<(PackageName, Pep440Version), Entry>();
-        foreach (var (environments, solved) in parts)
+        foreach (var part in parts)
         {
-            foreach (var environment in environments)
+            var flow = new MarkerFlow(part);
+            foreach (var root in requirements)
             {
-                foreach (var group in scopes)
+                var context = part.Scope.Fork;
+                if (root.Group is { } group)
                 {
-                    var reached = new Dictionary<PackageName, HashSet<string>>();
-                    var queue = new Queue<(PackageName Name, string? Extra)>();
-                    foreach (var requirement in requirements.Where(r => r.Group == group))
+                    context = context.And(MarkerExpression.Parse($"'{group}' in dependency_groups"));
+                }
+
+                if (root.Extra is { } extra)
+                {
+                    context = context.And(MarkerExpression.Parse($"'{extra}' in extras"));
+                }
+
+                flow.Follow(root.Requirement, context, null);
+            }
+
+            flow.Run();
+            foreach (var reached in flow.Reached)
+            {
+                var (name, extra) = reached.Key;
+                var marker = reached.Value;
+                if (extra is not null)
+                {
+                    continue;
+                }
+
+                var version = part.Pins[name];
+                if (!entries.TryGetValue((name, version), out var entry))
+                {
+                    entry = new Entry(part.Provider, name, version);
+                    entries.Add((name, version), entry);
+                }
+
+                entry.Marker = entry.Marker is null ? marker : entry.Marker.Or(marker).Simplify();
+                entry.Dependencies.UnionWith(flow.DependenciesOf(name));
+            }
+        }
+
+        var packages = entries.Values
+            .Select(entry => entry.ToPackage(universe, python))
+            .OrderBy(package => package.Name.Normalized, StringComparer.Ordinal)
+            .ThenBy(package => package.Version)
+            .ToList();
+        var forks = parts.Count > 1
+            ? parts.Select(part => part.Scope.Fork.SimplifyAssuming(python).ToString()).ToList()
+            : [];
+        return new ResolutionResult(packages, forks);
+    }
+
+    /// <summary>Markers flowing through one fork's solution, from the project to every (package, extra) it reaches.</summary>
+    private sealed class MarkerFlow
+    {
+        /// <summary>How often a node's marker may grow before it is widened to the whole fork (markers the algebra cannot compare could otherwise grow forever).</summary>
+        private const int MaxGrowth = 32;
+
+        private readonly Solved _part;
+        private readonly Queue<(PackageName, string?)> _queue = new();
+        private readonly HashSet<(PackageName, string?)> _queued = new();
+        private readonly Dictionary<(PackageName, string?), int> _growth = new();
+        private readonly Dictionary<PackageName, HashSet<PackageName>> _edges = new();
+
+        public MarkerFlow(Solved part) => _part = part;
+
+        public Dictionary<(PackageName Name, string? Extra), MarkerExpression> Reached { get; } = new();
+
+        public IEnumerable<PackageName> DependenciesOf(PackageName name) => _edges.TryGetValue(name, out var edges) ? edges : [];
+
+        /// <summary>Follows one requirement from a place holding under <paramref name="context"/>, read for <paramref name="extra"/>.</summary>
+        public bool Follow(Requirement requirement, MarkerExpression context, string? extra)
+        {
+            var where = Restrict(context, requirement.Marker, extra);
+            if (where.IsNever || !_part.Pins.ContainsKey(requirement.PackageName))
+            {
+                return false;
+            }
+
+            Reach((requirement.PackageName, null), where);
+            foreach (var wanted in requirement.NormalizedExtras)
+            {
+                Reach((requirement.PackageName, wanted), where);
+            }
+
+            return true;
+        }
+
+        public void Run()
+        {
+            while (_queue.Count > 0)
+            {
+                var node = _queue.Dequeue();
+                _queued.Remove(node);
+                var (name, extra) = node;
+                var marker = Reached[node];
+                if (extra is not null)
+                {
+                    // name[extra] installs name itself.
+                    Reach((name, null), marker);
+                }
+
+                foreach (var requirement in _part.Provider.Metadata(name, _part.Pins[name]).RequiresDist)
+                {
+                    // A self-reference (pkg[a] requiring pkg[b]) only turns on more extras; it is no edge.
+                    if (Follow(requirement, marker, extra) && !requirement.PackageName.Equals(name))
                     {
-                        Enqueue(requirement.Requirement, null);
-                    }
-
-                    while (queue.Count > 0)
-                    {
-                        var (name, extra) = queue.Dequeue();
-                        var version = solved.Pins[name];
-                        var key = (name, version);
-                        if (!entries.TryGetValue(key, out var entry))
-                        {
-                            entry = new Entry(solved.Provider, name, version);
-                            entries.Add(key, entry);
-                        }
-
-                        entry.Add(group, environment);
-                        foreach (var requirement in solved.Provider.Metadata(name, version).RequiresDist)
-                        {
-                            if (requirement.Marker is null || MarkerScope.Evaluate(requirement.Marker, environment, extra is null ? [] : [extra]))
-                            {
-                                entry.Dependencies.Add(requirement.PackageName);
-                                Enqueue(requirement, name);
-                            }
-                        }
-                    }
-
-                    void Enqueue(Requirement requirement, PackageName? from)
-                    {
-                        if (from is null && requirement.Marker is not null && !MarkerScope.Evaluate(requirement.Marker, environment, []))
-                        {
-                            return;
-                        }
-
-                        var seen = reached.TryGetValue(requirement.PackageName, out var extras) ? extras : reached[requirement.PackageName] = new HashSet<string>(StringComparer.Ordinal);
-                        var first = seen.Count == 0 && !seen.Contains("");
-                        if (first)
-                        {
-                            seen.Add("");
-                            queue.Enqueue((requirement.PackageName, null));
-                        }
-
-                        foreach (var extra in requirement.NormalizedExtras)
-                        {
-                            if (seen.Add(extra))
-                            {
-                                queue.Enqueue((requirement.PackageName, extra));
-                            }
-                        }
+                        (_edges.TryGetValue(name, out var edges) ? edges : _edges[name] = []).Add(requirement.PackageName);
                     }
                 }
             }
         }
 
-        var packages = entries.Values
-            .Select(entry => entry.ToPackage(universe))
-            .OrderBy(package => package.Name.Normalized, StringComparer.Ordinal)
-            .ThenBy(package => package.Version)
-            .ToList();
-        return new ResolutionResult(packages, forks);
+        private MarkerExpression Restrict(MarkerExpression context, MarkerExpression? marker, string? extra)
+        {
+            if (marker is null)
+            {
+                return context;
+            }
+
+            return _part.Scope.IsUniversal
+                ? context.And(MarkerScope.InContext(marker, extra)).Simplify()
+                : _part.Scope.Includes(marker, extra) ? context : MarkerExpression.Never;
+        }
+
+        private void Reach((PackageName, string?) node, MarkerExpression marker)
+        {
+            if (Reached.TryGetValue(node, out var before))
+            {
+                if (marker.Implies(before))
+                {
+                    return;
+                }
+
+                var growth = _growth[node] = (_growth.TryGetValue(node, out var count) ? count : 0) + 1;
+                Reached[node] = growth > MaxGrowth ? _part.Scope.Fork : before.Or(marker).Simplify();
+            }
+            else
+            {
+                Reached[node] = marker;
+            }
+
+            if (_queued.Add(node))
+            {
+                _queue.Enqueue(node);
+            }
+        }
     }
 
     private sealed class Entry
     {
         private readonly PythonDependencyProvider _provider;
-        private readonly Dictionary<string, HashSet<MarkerEnvironment>> _where = new(StringComparer.Ordinal);
 
         public Entry(PythonDependencyProvider provider, PackageName name, Pep440Version version)
         {
@@ -227,137 +336,18 @@ public sealed class PythonResolver
 
         public Pep440Version Version { get; }
 
+        public MarkerExpression? Marker { get; set; }
+
         public HashSet<PackageName> Dependencies { get; } = [];
 
-        public void Add(string? group, MarkerEnvironment environment)
+        public ResolvedPackage ToPackage(MarkerExpression universe, VersionSet python)
         {
-            var key = group ?? "";
-            if (!_where.TryGetValue(key, out var environments))
-            {
-                environments = [];
-                _where[key] = environments;
-            }
-
-            environments.Add(environment);
-        }
-
-        public ResolvedPackage ToPackage(IReadOnlyList<MarkerEnvironment> universe)
-        {
-            var main = _where.TryGetValue("", out var always) ? always : [];
-            var clauses = new List<string>();
-            if (main.Count > 0)
-            {
-                clauses.Add(Describe(universe.Where(main.Contains).ToList(), universe) ?? "");
-            }
-
-            foreach (var group in _where.Where(pair => pair.Key.Length > 0).OrderBy(pair => pair.Key, StringComparer.Ordinal))
-            {
-                if (group.Value.IsSubsetOf(main))
-                {
-                    continue;
-                }
-
-                var environments = Describe(universe.Where(group.Value.Contains).ToList(), universe);
-                var inGroup = $"'{group.Key}' in dependency_groups";
-                clauses.Add(environments is null ? inGroup : $"({environments}) and {inGroup}");
-            }
-
-            // An empty clause means "everywhere, always": no marker at all.
-            string? marker = clauses.Contains("") ? null : MarkerExpression.Parse(string.Join(" or ", clauses.Select(c => $"({c})"))).ToString();
+            // Needed everywhere the lock covers: no marker at all.
+            string? marker = Marker is null || universe.Implies(Marker) ? null : Marker.SimplifyAssuming(python).ToString();
             var candidate = _provider.CandidateOf(Name, Version);
             var metadata = _provider.Metadata(Name, Version);
-            return new ResolvedPackage(Name, Version, marker, _provider.IndexOf(Name), candidate.Files, metadata.RequiresPython,
+            return new ResolvedPackage(Name, Version, string.IsNullOrEmpty(marker) ? null : marker, _provider.IndexOf(Name), candidate.Files, metadata.RequiresPython,
                 Dependencies.Where(dependency => !dependency.Equals(Name)).OrderBy(d => d.Normalized, StringComparer.Ordinal).ToList());
-        }
-    }
-
-    /// <summary>
-    /// A PEP 508 marker that holds in exactly <paramref name="selected"/> among <paramref name="universe"/>'s
-    /// environments (null when that is all of them), by platform, then Python version, then machine.
-    /// </summary>
-    internal static string? Describe(IReadOnlyList<MarkerEnvironment> selected, IReadOnlyList<MarkerEnvironment> universe)
-    {
-        if (selected.Count == universe.Count)
-        {
-            return null;
-        }
-
-        var chosen = new HashSet<MarkerEnvironment>(selected);
-        var clauses = new List<string>();
-        foreach (var platform in universe.GroupBy(e => e.SysPlatform).OrderBy(g => g.Key, StringComparer.Ordinal))
-        {
-            var all = platform.ToList();
-            var some = all.Where(chosen.Contains).ToList();
-            if (some.Count == 0)
-            {
-                continue;
-            }
-
-            var platformClause = $"sys_platform == '{platform.Key}'";
-            if (some.Count == all.Count)
-            {
-                clauses.Add(platformClause);
-                continue;
-            }
-
-            var versions = all.Select(e => e.PythonVersion).Distinct().OrderBy(Pep440Version.Parse).ToList();
-            var inner = new List<string>();
-            var fullVersions = versions.Where(v => all.Where(e => e.PythonVersion == v).All(chosen.Contains)).ToList();
-            if (fullVersions.Count > 0)
-            {
-                inner.Add(VersionClause(fullVersions, versions));
-            }
-
-            foreach (var environment in some.Where(e => !fullVersions.Contains(e.PythonVersion)))
-            {
-                inner.Add($"python_version == '{environment.PythonVersion}' and platform_machine == '{environment.PlatformMachine}'");
-            }
-
-            clauses.Add($"{platformClause} and ({string.Join(" or ", inner.Select(c => $"({c})"))})");
-        }
-
-        return string.Join(" or ", clauses.Select(c => clauses.Count == 1 ? c : $"({c})"));
-    }
-
-    /// <summary>A contiguous run of Python minor versions as a range; otherwise each one.</summary>
-    private static string VersionClause(List<string> chosen, List<string> all)
-    {
-        var first = all.IndexOf(chosen[0]);
-        var contiguous = chosen.Select((v, i) => all.IndexOf(v) == first + i).All(x => x);
-        if (contiguous && first + chosen.Count == all.Count)
-        {
-            return $"python_version >= '{chosen[0]}'";
-        }
-
-        if (contiguous && first == 0)
-        {
-            return $"python_version < '{all[chosen.Count]}'";
-        }
-
-        return string.Join(" or ", chosen.Select(v => $"python_version == '{v}'"));
-    }
-
-    private static IEnumerable<string> SysPlatformsIn(string marker)
-    {
-        const string key = "sys_platform";
-        var index = 0;
-        while ((index = marker.IndexOf(key, index, StringComparison.Ordinal)) >= 0)
-        {
-            index += key.Length;
-            var quote = marker.IndexOfAny(['"', '\''], index);
-            if (quote < 0)
-            {
-                yield break;
-            }
-
-            var end = marker.IndexOf(marker[quote], quote + 1);
-            if (end < 0)
-            {
-                yield break;
-            }
-
-            yield return marker.Substring(quote + 1, end - quote - 1);
-            index = end + 1;
         }
     }
 }

@@ -26,7 +26,8 @@ public enum PrereleasePolicy
 }
 
 /// <summary>One requirement of the project, with where it was declared (for explanations).</summary>
-public sealed record RootRequirement(Requirement Requirement, string? Group = null, string? Source = null);
+/// <remarks><paramref name="Group"/> names the PEP 735 dependency group, <paramref name="Extra"/> the project's own extra (PEP 621 optional-dependencies) the requirement belongs to; both null for the main dependencies.</remarks>
+public sealed record RootRequirement(Requirement Requirement, string? Group = null, string? Source = null, string? Extra = null);
 
 /// <summary>How to resolve.</summary>
 public sealed class ResolverOptions
@@ -47,6 +48,15 @@ public sealed class ResolverOptions
     /// <c>python_full_version</c>). Null: a universal resolution for every environment.
     /// </summary>
     public MarkerEnvironment? Environment { get; init; }
+
+    /// <summary>
+    /// <c>PythonEnvironments</c>: a universal resolution covers only environments where one of these markers
+    /// holds (empty: every environment requires-python allows).
+    /// </summary>
+    public IReadOnlyList<MarkerExpression> Environments { get; init; } = [];
+
+    /// <summary>The forks of the previous resolution (from the lock): resolving starts split the same way, so the result stays stable.</summary>
+    public IReadOnlyList<MarkerExpression> Forks { get; init; } = [];
 
     /// <summary>With <see cref="Environment"/>: only wheels these tags admit (null: any wheel; sdists always qualify unless <see cref="NoBuild"/>).</summary>
     public PlatformTags? Tags { get; init; }

@@ -1,0 +1,150 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading.Tasks;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+using PythonEnv.Diagnostics;
+using PythonEnv.Packaging;
+using PythonEnv.Resolution;
+using PythonEnv.TestIndex;
+using static PythonEnv.Core.Tests.Resolution.LoopbackResolution;
+
+namespace PythonEnv.Core.Tests.Resolution;
+
+/// <summary>
+/// Universal resolution: one result valid in every environment the project allows, forked on markers where
+/// requirements diverge, with each entry's marker saying exactly where it applies.
+/// </summary>
+[TestClass]
+public sealed class UniversalResolutionTests
+{
+    private static readonly ResolverOptions Universal = new() { RequiresPython = SpecifierSet.Parse(">=3.9") };
+
+    private static List<string> Entries(ResolutionResult result, string name) =>
+        result.Packages.Where(p => p.Name.Normalized == name).Select(p => p.ToString()).ToList();
+
+    [TestMethod]
+    public async Task APackageWhoseRequirementsDivergeByPlatformForksTheResolution()
+    {
+        var result = await WithIndex(
+            index =>
+            {
+                index.Publish(Spec("app", "1.0", "lib>=2; sys_platform == 'linux'", "lib<2; sys_platform != 'linux'"));
+                index.Publish(Spec("lib", "1.0"));
+                index.Publish(Spec("lib", "2.0", "helper"));
+                index.Publish(Spec("helper", "1.0"));
+            },
+            source => new PythonResolver(source, Universal).Resolve([Req("app")]));
+
+        CollectionAssert.AreEquivalent(new[] { "lib 1.0 ; sys_platform != \"linux\"", "lib 2.0 ; sys_platform == \"linux\"" }, Entries(result, "lib"));
+        // helper comes only with lib 2.0, so only on Linux.
+        CollectionAssert.AreEqual(new[] { "helper 1.0 ; sys_platform == \"linux\"" }, Entries(result, "helper"));
+        CollectionAssert.AreEqual(new[] { "app 1.0" }, Entries(result, "app"));
+        CollectionAssert.AreEquivalent(new[] { "sys_platform == \"linux\"", "sys_platform != \"linux\"" }, result.Forks.ToList());
+    }
+
+    [TestMethod]
+    public async Task AForkSeesOnlyItsOwnPythonVersionsWhenCheckingRequiresPython()
+    {
+        // numpy 2.0 needs Python 3.10; the project supports 3.9, but asks for numpy 2 only from 3.10 on.
+        var result = await WithIndex(
+            index =>
+            {
+                index.Publish(new PackageSpec("numpy", "1.26") { RequiresPython = ">=3.9" });
+                index.Publish(new PackageSpec("numpy", "2.0") { RequiresPython = ">=3.10" });
+            },
+            source => new PythonResolver(source, Universal).Resolve([Req("numpy>=2; python_version >= '3.10'"), Req("numpy<2; python_version < '3.10'")]));
+
+        CollectionAssert.AreEquivalent(
+            new[] { "numpy 1.26 ; python_version < \"3.10\"", "numpy 2.0 ; python_version >= \"3.10\"" },
+            Entries(result, "numpy"), string.Join("\n", Entries(result, "numpy")));
+    }
+
+    [TestMethod]
+    public async Task RequirementsThatAgreeOnTheRangeDoNotFork()
+    {
+        var result = await WithIndex(
+            index => index.Publish(Spec("lib", "1.0")),
+            source => new PythonResolver(source, Universal).Resolve([Req("lib>=1; sys_platform == 'linux'"), Req("lib>=1; sys_platform == 'win32'")]));
+
+        Assert.AreEqual(0, result.Forks.Count);
+        CollectionAssert.AreEqual(new[] { "lib 1.0 ; sys_platform == \"linux\" or sys_platform == \"win32\"" }, Entries(result, "lib"));
+    }
+
+    [TestMethod]
+    public async Task ExtrasAreNotEnvironmentsAndNeverFork()
+    {
+        var result = await WithIndex(
+            index =>
+            {
+                index.Publish(Spec("lib", "1.0", "dep>=2; extra == 'new'", "dep<2; extra == 'old'"));
+                index.Publish(Spec("dep", "1.0"));
+                index.Publish(Spec("dep", "2.0"));
+            },
+            source => new PythonResolver(source, Universal).Resolve([Req("lib[new]")]));
+
+        Assert.AreEqual(0, result.Forks.Count);
+        CollectionAssert.AreEqual(new[] { "dep 2.0" }, Entries(result, "dep"));
+    }
+
+    [TestMethod]
+    public async Task ProjectExtrasAndDependencyGroupsAreLockedUnderTheirPep751Markers()
+    {
+        var result = await WithIndex(
+            index =>
+            {
+                index.Publish(Spec("click", "8.0", "colorama; sys_platform == 'win32'"));
+                index.Publish(Spec("colorama", "0.4"));
+                index.Publish(Spec("pytest", "8.0"));
+                index.Publish(Spec("requests", "2.0"));
+            },
+            source => new PythonResolver(source, Universal).Resolve([Req("requests"), Req("click", extra: "cli"), Req("pytest", group: "test")]));
+
+        CollectionAssert.AreEqual(new[] { "requests 2.0" }, Entries(result, "requests"));
+        CollectionAssert.AreEqual(new[] { "click 8.0 ; \"cli\" in extras" }, Entries(result, "click"), string.Join("\n", result.Packages));
+        CollectionAssert.AreEqual(new[] { "colorama 0.4 ; sys_platform == \"win32\" and \"cli\" in extras" }, Entries(result, "colorama"), string.Join("\n", result.Packages));
+        CollectionAssert.AreEqual(new[] { "pytest 8.0 ; \"test\" in dependency_groups" }, Entries(result, "pytest"));
+    }
+
+    [TestMethod]
+    public async Task PythonEnvironmentsNarrowWhatMustBeSolved()
+    {
+        // No lib<1 exists: fine when Windows is not among the environments, a failure naming the fork otherwise.
+        var requirements = new[] { Req("lib"), Req("lib<1; sys_platform == 'win32'") };
+        var (linuxOnly, everywhere) = await WithIndex(
+            index => index.Publish(Spec("lib", "1.0")),
+            source => (
+                new PythonResolver(source, new ResolverOptions { RequiresPython = SpecifierSet.Parse(">=3.9"), Environments = [MarkerExpression.Parse("sys_platform == 'linux'")] }).Resolve(requirements),
+                Assert.ThrowsExactly<PythonEnvException>(() => new PythonResolver(source, Universal).Resolve(requirements))));
+
+        CollectionAssert.AreEqual(new[] { "lib 1.0" }, Entries(linuxOnly, "lib"));
+        Assert.AreEqual(DiagnosticCodes.NoSolution, everywhere.Code);
+        StringAssert.Contains(everywhere.Message, "where sys_platform == \"win32\"");
+    }
+
+    [TestMethod]
+    public async Task TheForksOfTheLastResolutionAreWhereTheNextOneStarts()
+    {
+        var requirements = new[] { Req("lib>=2; sys_platform == 'linux'"), Req("lib; sys_platform != 'linux'"), Req("other") };
+        var (first, second) = await WithIndex(
+            index =>
+            {
+                index.Publish(Spec("lib", "1.0"));
+                index.Publish(Spec("lib", "2.0"));
+                index.Publish(Spec("other", "1.0"));
+            },
+            source =>
+            {
+                var first = new PythonResolver(source, Universal).Resolve(requirements);
+                var again = new ResolverOptions
+                {
+                    RequiresPython = Universal.RequiresPython,
+                    Forks = first.Forks.Select(MarkerExpression.Parse).ToList(),
+                    Preferences = first.Packages.ToDictionary(p => p.Name, p => p.Version),
+                };
+                return (first, new PythonResolver(source, again).Resolve(requirements));
+            });
+
+        CollectionAssert.AreEqual(first.Packages.Select(p => p.ToString()).ToList(), second.Packages.Select(p => p.ToString()).ToList());
+        CollectionAssert.AreEqual(first.Forks.ToList(), second.Forks.ToList());
+    }
+}
