@@ -130,7 +130,7 @@ public sealed class PythonLockTests : SdkTest
         Assert.AreEqual("alpha 2.0", string.Join(",", PylockReader.Load(project.PathOf("pylock.toml")).Packages.Select(p => $"{p.Name} {p.Version}")));
     }
 
-    private static string RunPython(string? code, params string[] arguments)
+    internal static string RunPython(string? code, params string[] arguments)
     {
         var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true };
         if (code is not null)

@@ -42,6 +42,9 @@ public sealed class SdkProject
         return new SdkProject(directory, path);
     }
 
+    /// <summary>A project already on disk (e.g. a copy of another one, as a second clone of a repository).</summary>
+    public static SdkProject Open(string directory, string fileName) => new(directory, Path.Combine(directory, fileName));
+
     public static string ProjectText(SdkUsage usage, string body)
     {
         var version = SdkPackage.Version;
