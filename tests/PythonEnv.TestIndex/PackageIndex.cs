@@ -126,8 +126,10 @@ public sealed class PackageIndex
     /// Writes the index as a static PEP 503 tree for <c>file://</c> use: <c>simple/index.html</c>,
     /// <c>simple/{project}/index.html</c> (relative links with <c>#sha256=</c>) and <c>files/</c> with the
     /// distributions and their <c>.metadata</c> files. Returns the <c>file://</c> URL of <c>simple/</c>.
+    /// With <paramref name="json"/>, the project pages are PEP 691 JSON in <c>simple/{project}/index.json</c>
+    /// (relative URLs, PEP 700 sizes and upload times) instead.
     /// </summary>
-    public Uri WriteFileIndex(string directory)
+    public Uri WriteFileIndex(string directory, bool json = false)
     {
         string simple = Path.Combine(directory, "simple");
         string filesDir = Path.Combine(directory, "files");
@@ -137,8 +139,9 @@ public sealed class PackageIndex
         {
             string projectDir = Path.Combine(simple, normalized);
             Directory.CreateDirectory(projectDir);
-            File.WriteAllText(Path.Combine(projectDir, "index.html"),
-                SimplePages.ProjectHtml(display, files, f => "../../files/" + Uri.EscapeDataString(f.FileName), metadataFiles: true, MetadataAttributes.Pep714));
+            Func<PublishedFile, string> url = f => "../../files/" + Uri.EscapeDataString(f.FileName);
+            if (json) File.WriteAllBytes(Path.Combine(projectDir, "index.json"), SimplePages.ProjectJson(display, files, url, metadataFiles: true, MetadataAttributes.Pep714));
+            else File.WriteAllText(Path.Combine(projectDir, "index.html"), SimplePages.ProjectHtml(display, files, url, metadataFiles: true, MetadataAttributes.Pep714));
             foreach (PublishedFile file in files) WriteFile(filesDir, file);
         }
         File.WriteAllText(Path.Combine(simple, "index.html"), SimplePages.RootHtml(Projects));

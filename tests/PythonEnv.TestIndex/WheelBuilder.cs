@@ -68,6 +68,9 @@ public sealed class WheelBuilder
     /// <summary>The Requires-Python the index advertises; by default the spec's.</summary>
     public string? AdvertisedRequiresPython { get; set; }
 
+    /// <summary>Writes the zip's sizes and offsets in zip64 records, as a wheel past 4 GiB (or <c>zip -fz</c>) has them.</summary>
+    public Zip64Form Zip64 { get; set; }
+
     /// <summary>Overrides the file name (the content still uses the spec's dist-info name).</summary>
     public string? FileNameOverride { get; set; }
 
@@ -139,7 +142,7 @@ public sealed class WheelBuilder
                 stream.Write(content);
             }
         }
-        return new Distribution(spec.Name, spec.Version, FileName, buffer.ToArray(), DistributionKind.Wheel,
+        return new Distribution(spec.Name, spec.Version, FileName, TestIndex.Zip64.Rewrite(buffer.ToArray(), Zip64), DistributionKind.Wheel,
             Encoding.UTF8.GetBytes(metadata), AdvertisedRequiresPython ?? spec.RequiresPython);
     }
 

@@ -61,12 +61,19 @@ internal static class WheelMetadataReader
     private const uint CentralHeader = 0x02014b50;
     private const uint LocalHeader = 0x04034b50;
 
-    /// <summary>How much of the end of a wheel to read first: enough for the directory of most wheels.</summary>
-    public const int TailSize = 64 * 1024;
+    /// <summary>
+    /// How much of the end of a wheel to read first: enough for the directory of most wheels, and always for the
+    /// end record with the longest comment (22 + 65,535 bytes) and the zip64 locator before it.
+    /// </summary>
+    public const int TailSize = 66 * 1024;
 
-    public static async Task<byte[]> ReadAsync(IRangeSource source, string wheelFilename, CancellationToken ct)
+    public static Task<byte[]> ReadAsync(IRangeSource source, string wheelFilename, CancellationToken ct) =>
+        ReadAsync(source, wheelFilename, TailSize, ct);
+
+    /// <summary>As above, reading <paramref name="tailSize"/> bytes first; every structure outside them is read on its own.</summary>
+    public static async Task<byte[]> ReadAsync(IRangeSource source, string wheelFilename, int tailSize, CancellationToken ct)
     {
-        var tailLength = (int)Math.Min(source.Length, TailSize);
+        var tailLength = (int)Math.Min(source.Length, tailSize);
         var tailStart = source.Length - tailLength;
         var tail = await source.ReadAsync(tailStart, tailLength, ct).ConfigureAwait(false);
 
@@ -90,14 +97,23 @@ internal static class WheelMetadataReader
         if (directoryOffset == 0xFFFFFFFF || directorySize == 0xFFFFFFFF)
         {
             // Zip64: the locator just before the classic record points at the 64-bit record.
-            var locator = eocd - 20;
-            if (locator < 0 || U32(tail, locator) != Zip64Locator)
+            var locator = eocd >= 20 ? Slice(tail, eocd - 20, 20)
+                : tailStart + eocd >= 20 ? await source.ReadAsync(tailStart + eocd - 20, 20, ct).ConfigureAwait(false)
+                : null;
+            if (locator is null || U32(locator, 0) != Zip64Locator)
             {
                 throw new InvalidDataException("zip64 locator missing");
             }
 
-            var recordOffset = (long)U64(tail, locator + 8);
-            var record = recordOffset >= tailStart ? Slice(tail, (int)(recordOffset - tailStart), 56) : await source.ReadAsync(recordOffset, 56, ct).ConfigureAwait(false);
+            var recordOffset = (long)U64(locator, 8);
+            if (recordOffset < 0 || recordOffset + 56 > source.Length)
+            {
+                throw new InvalidDataException("zip64 end-of-central-directory record out of range");
+            }
+
+            var record = recordOffset >= tailStart
+                ? Slice(tail, (int)(recordOffset - tailStart), 56)
+                : await source.ReadAsync(recordOffset, 56, ct).ConfigureAwait(false);
             if (U32(record, 0) != Zip64EndOfCentralDirectory)
             {
                 throw new InvalidDataException("zip64 end-of-central-directory record missing");

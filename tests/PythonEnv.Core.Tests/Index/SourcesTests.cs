@@ -53,11 +53,13 @@ public sealed class SourcesTests
     }
 
     [TestMethod]
-    public async Task A_file_index_is_read_from_disk()
+    [DataRow(false, DisplayName = "index.html")]
+    [DataRow(true, DisplayName = "index.json")]
+    public async Task A_file_index_is_read_from_disk(bool json)
     {
         await using var fx = await IndexFixture.StartAsync();
         var wheel = fx.PublishWheel("Demo_Pkg", "1.0", requiresPython: ">=3.9");
-        var fileIndex = fx.Server.Index.WriteFileIndex(Path.Combine(fx.Root, "static"));
+        var fileIndex = fx.Server.Index.WriteFileIndex(Path.Combine(fx.Root, "static"), json);
         using var client = fx.Client(fx.Options(indexes: new[] { fileIndex }));
 
         var listing = await client.GetProjectAsync(IndexFixture.Name("demo-pkg"), CancellationToken.None);
@@ -65,12 +67,35 @@ public sealed class SourcesTests
         var metadata = await client.GetMetadataBytesAsync(file, CancellationToken.None);
         var path = await client.DownloadAsync(file, CancellationToken.None);
 
-        Assert.IsTrue(file.Url.IsFile);
+        Assert.AreEqual(fileIndex, listing.IndexUrl);
+        Assert.AreEqual(new Uri(fileIndex, "../files/" + wheel.FileName), file.Url, "relative to the page");
         Assert.AreEqual(">=3.9", file.RequiresPythonText);
+        Assert.AreEqual(wheel.MetadataSha256, file.CoreMetadataHashes["sha256"]);
+        Assert.AreEqual(json ? wheel.Size : null, file.Size, "PEP 700 sizes exist in JSON only");
+        CollectionAssert.AreEqual(json ? new[] { "1.0" } : null, listing.Versions?.ToArray());
         CollectionAssert.AreEqual(wheel.Metadata, metadata);
         CollectionAssert.AreEqual(wheel.Content, File.ReadAllBytes(path));
         Assert.StartsWith(fx.CacheDir, path);
         Assert.AreEqual(0, fx.Server.Log.Count());
+    }
+
+    [TestMethod]
+    public async Task A_file_index_folder_with_both_pages_is_read_from_index_json()
+    {
+        await using var fx = await IndexFixture.StartAsync();
+        fx.PublishWheel("demo", "1.0");
+        var folder = Path.Combine(fx.Root, "static");
+        fx.Server.Index.WriteFileIndex(folder);
+        fx.PublishWheel("demo", "1.1");
+        fx.PublishWheel("demo", "1.2", options: new PublishOptions { Yanked = true, YankedReason = "broken" });
+        var fileIndex = fx.Server.Index.WriteFileIndex(folder, json: true);
+        using var client = fx.Client(fx.Options(indexes: new[] { fileIndex }));
+
+        var listing = await client.GetProjectAsync(IndexFixture.Name("demo"), CancellationToken.None);
+
+        Assert.IsTrue(File.Exists(Path.Combine(folder, "simple", "demo", "index.html")));
+        Assert.HasCount(3, listing.Files, "the JSON page, written after the HTML one, is the one read");
+        Assert.AreEqual("broken", listing.Files.Single(f => f.IsYanked).YankedReason);
     }
 
     [TestMethod]

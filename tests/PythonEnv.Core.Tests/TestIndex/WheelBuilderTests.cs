@@ -188,6 +188,25 @@ public sealed class WheelBuilderTests
         Assert.ThrowsExactly<ArgumentException>(() => new PackageSpec("a", "1").Wheel(tags));
 
     [TestMethod]
+    [DataRow(Zip64Form.Everything)]
+    [DataRow(Zip64Form.OffsetsOnly)]
+    public async Task Python_zipfile_reads_zip64_wheels_through_their_zip64_records(Zip64Form form)
+    {
+        using var temp = new TempFolder();
+        Distribution wheel = new WheelBuilder(Rich()) { Zip64 = form }.Build();
+        string path = wheel.WriteTo(temp.Combine("dist"));
+        const string Check = "import sys, zipfile\n"
+            + "z = zipfile.ZipFile(sys.argv[1])\n"
+            + "assert z.testzip() is None\n"
+            + "m = [i for i in z.infolist() if i.filename.endswith('.dist-info/METADATA')][0]\n"
+            + "sys.stdout.write(z.read(m).decode())\n";
+        (int code, string output) = await TestPython.RunAsync(temp.Path, "-c", Check, path);
+        Assert.AreEqual(0, code, output);
+        Assert.AreEqual(Encoding.UTF8.GetString(wheel.Metadata!), output);
+        Assert.AreNotEqual(Convert.ToHexString(Rich().Wheel().Content), Convert.ToHexString(wheel.Content), "the zip64 form differs from the plain one");
+    }
+
+    [TestMethod]
     public async Task Python_zipfile_accepts_the_wheel_and_pip_installs_it_and_its_code_runs()
     {
         using var temp = new TempFolder();
