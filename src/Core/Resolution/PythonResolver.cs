@@ -57,6 +57,7 @@ public sealed class PythonResolver
     public ResolutionResult Resolve(IReadOnlyList<RootRequirement> requirements, IReadOnlyList<RootRequirement>? constraints = null, CancellationToken cancellationToken = default)
     {
         constraints ??= [];
+        var source = new MemoizedPackageSource(_source);
         foreach (var requirement in requirements.Concat(constraints))
         {
             if (requirement.Requirement.Url is not null)
@@ -70,7 +71,7 @@ public sealed class PythonResolver
         if (_options.Environment is { } environment)
         {
             var scope = MarkerScope.Single(environment);
-            var solved = Solve(new PythonDependencyProvider(_source, _options, scope, requirements, constraints, cancellationToken), $" for Python {environment.PythonFullVersion} on {environment.SysPlatform}");
+            var solved = Solve(new PythonDependencyProvider(source, _options, scope, requirements, constraints, cancellationToken), $" for Python {environment.PythonFullVersion} on {environment.SysPlatform}");
             return Merge([solved], MarkerExpression.Always, VersionSet.Full, requirements);
         }
 
@@ -91,7 +92,7 @@ public sealed class PythonResolver
             var fork = pending[0];
             pending.RemoveAt(0);
             var where = fork.Equals(universe) ? "" : $" where {fork.SimplifyAssuming(python)}";
-            var provider = new PythonDependencyProvider(_source, _options, MarkerScope.Universal(fork), requirements, constraints, cancellationToken,
+            var provider = new PythonDependencyProvider(source, _options, MarkerScope.Universal(fork), requirements, constraints, cancellationToken,
                 new Dictionary<PackageName, Pep440Version>(chosen), mayFork: forks < MaxForks);
             try
             {
