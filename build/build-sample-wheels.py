@@ -7,7 +7,8 @@ The samples resolve and install from that folder (PythonFindLinks), so they buil
 holds sources only, never binary files. Each wheel is a pure-Python py3-none-any wheel (the wheel format,
 https://packaging.python.org/en/latest/specifications/binary-distribution-format/) with METADATA 2.1,
 WHEEL and a RECORD of sha256 digests. The output is reproducible: entries are sorted, stored uncompressed and dated 1980-01-01,
-so the same sources give the same bytes, and a lock written from them stays valid on every machine.
+so the same sources give the same bytes on every OS and Python, and the samples' committed locks (which record
+these wheels by relative path and sha256) stay valid in every clone.
 """
 import base64
 import hashlib
@@ -86,6 +87,7 @@ def build_wheel(package_dir, output):
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
         for path, data in entries:
             info = zipfile.ZipInfo(path, ZIP_DATE)
+            info.create_system = 3  # "Unix" everywhere (zipfile says 0 on Windows), so every OS builds the same bytes
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_STORED  # no zlib-version-dependent bytes
             archive.writestr(info, data)

@@ -41,13 +41,13 @@ public sealed class PortableLockTests : SdkTest
         // "git clone" elsewhere: the sources, the wheels and the committed lock; no obj/, .venv or cache.
         var clone = Path.Combine(TestDirectory, "elsewhere", "clone2", "app");
         Directory.CreateDirectory(Path.Combine(clone, "wheels"));
-        foreach (var file in new[] { "env.proj", "nuget.config", "Directory.Build.props", "Directory.Build.targets", "pylock.toml" }
+        foreach (var file in new[] { "env.proj", "pylock.toml" }
                      .Concat(Directory.GetFiles(project.PathOf("wheels")).Select(f => Path.Combine("wheels", Path.GetFileName(f)))))
         {
             File.Copy(project.PathOf(file), Path.Combine(clone, file));
         }
 
-        var cloned = SdkProject.Open(clone, "env.proj");
+        var cloned = SdkProject.Existing(clone, "env.proj");
         var ci = cloned.Build("-p:ContinuousIntegrationBuild=true");
         Assert.AreEqual(0, ci.ExitCode, ci.ToString());
         Assert.IsFalse(ci.Output.Contains("PYENV3001", StringComparison.Ordinal), ci.ToString());

@@ -42,8 +42,15 @@ public sealed class SdkProject
         return new SdkProject(directory, path);
     }
 
-    /// <summary>A project already on disk (e.g. a copy of another one, as a second clone of a repository).</summary>
-    public static SdkProject Open(string directory, string fileName) => new(directory, Path.Combine(directory, fileName));
+    /// <summary>
+    /// A project already on disk (a copy of a sample, a second clone of a repository), isolated like
+    /// <see cref="Create"/>'s: its nuget.config and Directory.Build files are the harness's.
+    /// </summary>
+    public static SdkProject Existing(string directory, string fileName)
+    {
+        WriteIsolation(directory);
+        return new SdkProject(directory, Path.Combine(directory, fileName));
+    }
 
     public static string ProjectText(SdkUsage usage, string body)
     {

@@ -1,0 +1,76 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+using PythonEnv.Locking;
+using PythonEnv.Sdk.Tests.Harness;
+
+namespace PythonEnv.Sdk.Tests;
+
+/// <summary>
+/// The samples as a fresh clone has them: the project files and committed pylock.toml from samples/, the wheels
+/// build/build-sample-wheels.py makes into artifacts/sample-wheels. A CI build (Locked mode) finds no drift,
+/// installs the locked wheels from the lock's relative paths, hash-checked, and EmbedPython embeds the venv's
+/// libpython named in its runtimeconfig.json to call the locked package.
+/// </summary>
+[TestClass]
+public sealed class SampleTests : SdkTest
+{
+    [TestMethod]
+    [DataRow("EmbedPython", "EmbedPython.csproj", "HELLO FROM PYTHON")]
+    [DataRow("PyProjectGroups", "PyProjectGroups.proj", null)]
+    public void A_sample_builds_in_Locked_mode_from_its_committed_lock(string name, string projectFile, string? prints)
+    {
+        // The repository's layout: samples/<name>, artifacts/sample-wheels, and the SDK version pinned in global.json.
+        var source = Path.Combine(SdkPackage.RepoRoot, "samples", name);
+        var directory = Path.Combine(TestDirectory, "samples", name);
+        Directory.CreateDirectory(directory);
+        foreach (var file in Directory.GetFiles(source))
+        {
+            File.Copy(file, Path.Combine(directory, Path.GetFileName(file)));
+        }
+
+        File.WriteAllText(Path.Combine(TestDirectory, "global.json"), $$"""{ "msbuild-sdks": { "PythonEnv.Sdk": "{{SdkPackage.Version}}" } }""");
+        BuildSampleWheels(Path.Combine(TestDirectory, "artifacts", "sample-wheels"));
+        var project = SdkProject.Existing(directory, projectFile);
+        var lockPath = project.PathOf("pylock.toml");
+        Assert.IsTrue(File.Exists(lockPath), $"samples/{name}/pylock.toml is committed");
+        var committed = File.ReadAllBytes(lockPath);
+
+        var build = project.Build("-p:ContinuousIntegrationBuild=true");
+        Assert.AreEqual(0, build.ExitCode,
+            $"samples/{name}/pylock.toml no longer matches the sample (its declarations, the lock format or the wheels built from samples/packages): " +
+            $"re-lock it with ./build/run-sample.sh {name} and commit the lock.\n{build}");
+        CollectionAssert.AreEqual(committed, File.ReadAllBytes(lockPath), "Locked mode never writes");
+        StringAssert.Contains(build.Output, "Installed greeting 1.2.0", "installed from ../../artifacts/sample-wheels, hash-checked");
+        var locked = PylockReader.Load(lockPath).Packages.Select(p => $"{p.Name} {p.Version}").ToList();
+        CollectionAssert.IsSubsetOf(new[] { "greeting 1.2.0", "shout 1.0.1" }, locked, "greeting's own dependency is locked too");
+
+        if (prints is not null)
+        {
+            var assembly = Directory.GetFiles(project.PathOf("bin"), Path.ChangeExtension(projectFile, ".dll"), SearchOption.AllDirectories).Single();
+            var app = DotNet.Run(project.Directory, new[] { assembly });
+            Assert.AreEqual(0, app.ExitCode, app.Output);
+            StringAssert.Contains(app.Output, "locked by PythonEnv.Sdk", "the app imported greeting from the venv and called hello()");
+            StringAssert.Contains(app.Output, prints, "greeting reached its dependency shout in the venv");
+        }
+    }
+
+    private static void BuildSampleWheels(string output)
+    {
+        var start = new ProcessStartInfo(OperatingSystem.IsWindows() ? "python" : "python3")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(SdkPackage.RepoRoot, "build", "build-sample-wheels.py"));
+        start.ArgumentList.Add(output);
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        Assert.AreEqual(0, process.ExitCode, stdout + stderr.Result);
+    }
+}
