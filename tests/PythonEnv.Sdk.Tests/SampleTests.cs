@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
@@ -32,7 +31,7 @@ public sealed class SampleTests : SdkTest
         }
 
         File.WriteAllText(Path.Combine(TestDirectory, "global.json"), $$"""{ "msbuild-sdks": { "PythonEnv.Sdk": "{{SdkPackage.Version}}" } }""");
-        BuildSampleWheels(Path.Combine(TestDirectory, "artifacts", "sample-wheels"));
+        PythonLockTests.RunPython(null, Path.Combine(SdkPackage.RepoRoot, "build", "build-sample-wheels.py"), Path.Combine(TestDirectory, "artifacts", "sample-wheels"));
         var project = SdkProject.Existing(directory, projectFile);
         var lockPath = project.PathOf("pylock.toml");
         Assert.IsTrue(File.Exists(lockPath), $"samples/{name}/pylock.toml is committed");
@@ -55,22 +54,5 @@ public sealed class SampleTests : SdkTest
             StringAssert.Contains(app.Output, "locked by PythonEnv.Sdk", "the app imported greeting from the venv and called hello()");
             StringAssert.Contains(app.Output, prints, "greeting reached its dependency shout in the venv");
         }
-    }
-
-    private static void BuildSampleWheels(string output)
-    {
-        var start = new ProcessStartInfo(OperatingSystem.IsWindows() ? "python" : "python3")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(SdkPackage.RepoRoot, "build", "build-sample-wheels.py"));
-        start.ArgumentList.Add(output);
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.AreEqual(0, process.ExitCode, stdout + stderr.Result);
     }
 }
