@@ -239,16 +239,15 @@ public static class LockWorkflow
 
     private static RootRequirement Root(DeclaredRequirement declared) => new(declared.Requirement, declared.Group, declared.Location.ToString());
 
-    /// <summary>The locked versions, preferred by the next resolution so a re-lock moves only what must move.</summary>
-    private static Dictionary<PackageName, Pep440Version> Preferences(PylockFile? existing)
+    /// <summary>The locked entries, preferred by the next resolution (each where its marker holds) so a re-lock moves only what must move.</summary>
+    private static List<Preference> Preferences(PylockFile? existing)
     {
-        var preferences = new Dictionary<PackageName, Pep440Version>();
+        var preferences = new List<Preference>();
         foreach (var package in existing?.Packages ?? [])
         {
-            if (PackageName.TryParse(package.Name, out var name) && Pep440Version.TryParse(package.Version, out var version)
-                && (!preferences.TryGetValue(name, out var seen) || version.CompareTo(seen) > 0))
+            if (PackageName.TryParse(package.Name, out var name) && Pep440Version.TryParse(package.Version, out var version))
             {
-                preferences[name] = version;
+                preferences.Add(new Preference(name, version, MarkerExpression.TryParse(package.Marker, out var marker) ? marker : null));
             }
         }
 

@@ -36,6 +36,7 @@ internal sealed class PythonDependencyProvider : IDependencyProvider<ResolverPac
     private readonly Dictionary<ResolverPackage, int> _discovery = new();
     private readonly Dictionary<PackageName, Pep440Version> _lastChosen = new();
     private readonly IReadOnlyDictionary<PackageName, Pep440Version> _forkPreferences;
+    private readonly Dictionary<PackageName, List<Preference>> _preferences;
     private readonly bool _mayFork;
 
     /// <param name="forkPreferences">Versions other forks chose, preferred after the locked ones so forks agree wherever they can.</param>
@@ -48,6 +49,7 @@ internal sealed class PythonDependencyProvider : IDependencyProvider<ResolverPac
         _options = options;
         _scope = scope;
         _forkPreferences = forkPreferences ?? new Dictionary<PackageName, Pep440Version>();
+        _preferences = options.Preferences.GroupBy(p => p.Name).ToDictionary(g => g.Key, g => g.ToList());
         _mayFork = mayFork;
         _requirements = requirements;
         _cancellationToken = cancellationToken;
@@ -133,8 +135,7 @@ internal sealed class PythonDependencyProvider : IDependencyProvider<ResolverPac
             return true;
         }
 
-        if (!_options.UpgradeAll && !_options.Upgrade.Contains(package.Name!)
-            && _options.Preferences.TryGetValue(package.Name!, out var preferred) && candidates.Any(c => c.Version.Equals(preferred)))
+        if (!_options.UpgradeAll && !_options.Upgrade.Contains(package.Name!) && LockedVersion(package.Name!, candidates) is { } preferred)
         {
             version = preferred;
             return true;
@@ -156,6 +157,16 @@ internal sealed class PythonDependencyProvider : IDependencyProvider<ResolverPac
         Prefetch(package.Name!, pick);
         return true;
     }
+
+    /// <summary>The highest preferred version among the candidates whose entry can apply in this fork.</summary>
+    private Pep440Version? LockedVersion(PackageName name, List<Candidate> candidates) =>
+        _preferences.TryGetValue(name, out var entries)
+            ? entries.Where(entry => entry.Marker is null || !_scope.IsUniversal || _scope.Includes(entry.Marker, null))
+                .Select(entry => entry.Version)
+                .Where(locked => candidates.Any(c => c.Version.Equals(locked)))
+                .OrderByDescending(locked => locked)
+                .FirstOrDefault()
+            : null;
 
     private bool IsAllowed(PackageName name, Candidate candidate) =>
         candidate.Files.Count > 0 && (!candidate.Yanked || _pinned.Contains((name, candidate.Version)));

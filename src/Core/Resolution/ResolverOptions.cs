@@ -29,6 +29,9 @@ public enum PrereleasePolicy
 /// <remarks><paramref name="Group"/> names the PEP 735 dependency group, <paramref name="Extra"/> the project's own extra (PEP 621 optional-dependencies) the requirement belongs to; both null for the main dependencies.</remarks>
 public sealed record RootRequirement(Requirement Requirement, string? Group = null, string? Source = null, string? Extra = null);
 
+/// <summary>A version to prefer, where <paramref name="Marker"/> can hold (null: everywhere).</summary>
+public sealed record Preference(PackageName Name, Pep440Version Version, MarkerExpression? Marker = null);
+
 /// <summary>How to resolve.</summary>
 public sealed class ResolverOptions
 {
@@ -61,8 +64,8 @@ public sealed class ResolverOptions
     /// <summary>With <see cref="Environment"/>: only wheels these tags admit (null: any wheel; sdists always qualify unless <see cref="NoBuild"/>).</summary>
     public PlatformTags? Tags { get; init; }
 
-    /// <summary>Versions to prefer, normally those of the existing lock.</summary>
-    public IReadOnlyDictionary<PackageName, Pep440Version> Preferences { get; init; } = new Dictionary<PackageName, Pep440Version>();
+    /// <summary>Versions to prefer, normally the existing lock's entries (with their markers, so each fork prefers its own entry).</summary>
+    public IReadOnlyList<Preference> Preferences { get; init; } = [];
 
     /// <summary>Ignore every preference (<c>PythonUpgrade=true</c>).</summary>
     public bool UpgradeAll { get; init; }

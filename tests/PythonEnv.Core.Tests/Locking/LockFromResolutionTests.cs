@@ -76,7 +76,7 @@ public sealed class LockFromResolutionTests
     public async Task LockedVersionsArePreferredUntilUpgraded()
     {
         var requirements = new[] { Req("a") };
-        var preferences = new Dictionary<PackageName, Pep440Version> { [PackageName.Parse("a")] = Pep440Version.Parse("1.0") };
+        var preferences = new[] { new Preference(PackageName.Parse("a"), Pep440Version.Parse("1.0")) };
 
         var (kept, upgraded) = await WithIndex(
             index =>

@@ -139,12 +139,35 @@ public sealed class UniversalResolutionTests
                 {
                     RequiresPython = Universal.RequiresPython,
                     Forks = first.Forks.Select(MarkerExpression.Parse).ToList(),
-                    Preferences = first.Packages.ToDictionary(p => p.Name, p => p.Version),
+                    Preferences = first.Packages.Select(p => new Preference(p.Name, p.Version, p.Marker is null ? null : MarkerExpression.Parse(p.Marker))).ToList(),
                 };
                 return (first, new PythonResolver(source, again).Resolve(requirements));
             });
 
         CollectionAssert.AreEqual(first.Packages.Select(p => p.ToString()).ToList(), second.Packages.Select(p => p.ToString()).ToList());
         CollectionAssert.AreEqual(first.Forks.ToList(), second.Forks.ToList());
+    }
+
+    [TestMethod]
+    public async Task EachForkPrefersItsOwnLockedEntry()
+    {
+        var requirements = new[] { Req("lib>=2; sys_platform == 'linux'"), Req("lib<2; sys_platform != 'linux'") };
+        var locked = new[]
+        {
+            new Preference(PackageName.Parse("lib"), Pep440Version.Parse("1.0"), MarkerExpression.Parse("sys_platform != 'linux'")),
+            new Preference(PackageName.Parse("lib"), Pep440Version.Parse("2.0"), MarkerExpression.Parse("sys_platform == 'linux'")),
+        };
+        var result = await WithIndex(
+            index =>
+            {
+                // Newer versions on both sides of the split since the lock was written.
+                foreach (var version in new[] { "1.0", "1.1", "2.0", "2.1" })
+                {
+                    index.Publish(Spec("lib", version));
+                }
+            },
+            source => new PythonResolver(source, new ResolverOptions { RequiresPython = Universal.RequiresPython, Preferences = locked }).Resolve(requirements));
+
+        CollectionAssert.AreEquivalent(new[] { "lib 1.0 ; sys_platform != \"linux\"", "lib 2.0 ; sys_platform == \"linux\"" }, Entries(result, "lib"));
     }
 }
