@@ -18,11 +18,10 @@ namespace PythonEnv.Sdk.Tasks;
 /// by <c>PythonLockMode</c>: Update re-resolves when they drifted, Locked fails with PYENV3001, Frozen does nothing.
 /// On success it records the declaration files it read (for the target's Inputs) and touches the stamp (its Outputs).
 /// </summary>
-public sealed class PythonLock : Task, ICancelableTask
+public sealed class PythonLock : PythonIndexTask, ICancelableTask
 {
     private readonly CancellationTokenSource _cancel = new();
 
-    [Required] public string ProjectDirectory { get; set; } = "";
     [Required] public string LockFile { get; set; } = "";
     public ITaskItem[] Packages { get; set; } = Array.Empty<ITaskItem>();
     public ITaskItem[] Constraints { get; set; } = Array.Empty<ITaskItem>();
@@ -35,11 +34,6 @@ public sealed class PythonLock : Task, ICancelableTask
     public string? Environments { get; set; }
     public string? Resolution { get; set; }
     public string? Prerelease { get; set; }
-    public string? IndexUrl { get; set; }
-    public string? ExtraIndexUrls { get; set; }
-    public string? FindLinks { get; set; }
-    public string? CacheDir { get; set; }
-    public string? Offline { get; set; }
     public string? StampFile { get; set; }
     public string? InputsFile { get; set; }
 
@@ -65,7 +59,7 @@ public sealed class PythonLock : Task, ICancelableTask
                 return false;
             }
 
-            var index = IndexClientOptions.FromMSBuild(IndexUrl, ExtraIndexUrls, FindLinks, CacheDir, Offline, projectDirectory: ProjectDirectory);
+            var index = IndexOptions();
             var outcome = LockWorkflow.Run(declarations, index, new LockRequest
             {
                 LockPath = LockFile,

@@ -15,22 +15,16 @@ namespace PythonEnv.Sdk.Tasks;
 /// Makes <c>PythonVenvDir</c> match <c>pylock.toml</c>: finds the interpreter, creates the venv, installs exactly
 /// the locked packages for it, and hands back the values .NET hosts need. One log line per change and a summary.
 /// </summary>
-public sealed class PythonSync : Task, ICancelableTask
+public sealed class PythonSync : PythonIndexTask, ICancelableTask
 {
     private readonly CancellationTokenSource _cancel = new();
 
-    [Required] public string ProjectDirectory { get; set; } = "";
     [Required] public string LockFile { get; set; } = "";
     [Required] public string VenvDir { get; set; } = "";
-    public string? CacheDir { get; set; }
     public string? PythonInterpreter { get; set; }
     public string? PythonVersion { get; set; }
     public string? RequiresPython { get; set; }
     public string? InstallGroups { get; set; }
-    public string? IndexUrl { get; set; }
-    public string? ExtraIndexUrls { get; set; }
-    public string? FindLinks { get; set; }
-    public string? Offline { get; set; }
     public bool NoBuild { get; set; }
 
     [Output] public string? PythonExecutable { get; private set; }
