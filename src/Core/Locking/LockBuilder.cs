@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using PythonEnv.Index;
+using PythonEnv.Packaging;
 using PythonEnv.Resolution;
 
 namespace PythonEnv.Locking;
@@ -38,7 +39,7 @@ public static class LockBuilder
         {
             Environments = normalized.Environments,
             RequiresPython = normalized.RequiresPython,
-            Extras = normalized.Extras.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList(),
+            Extras = normalized.Extras.Keys.Select(PackageName.Normalize).Distinct(StringComparer.Ordinal).OrderBy(k => k, StringComparer.Ordinal).ToList(),
             DependencyGroups = normalized.DependencyGroups.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList(),
             DefaultGroups = [],
             CreatedBy = createdBy,

@@ -186,7 +186,7 @@ public sealed class PythonResolver
 
                 if (root.Extra is { } extra)
                 {
-                    context = context.And(MarkerExpression.Parse($"'{extra}' in extras"));
+                    context = context.And(MarkerExpression.Parse($"'{PackageName.Normalize(extra)}' in extras"));
                 }
 
                 flow.Follow(root.Requirement, context, null);

@@ -72,4 +72,28 @@ public sealed class LockInstallPlanTests
         Assert.AreEqual(DiagnosticCodes.InvalidLock, error.Code);
         StringAssert.Contains(error.Message, "sha256");
     }
+
+    [TestMethod]
+    public async Task Extras_of_the_project_install_only_when_asked_for_and_an_unknown_one_is_an_error()
+    {
+        var python = await TestPython.DefaultAsync();
+        var harness = new InstallHarness("lockextras", python);
+        var lockFile = new PylockFile
+        {
+            Extras = new[] { "cli" },
+            Packages = new[]
+            {
+                Locked(harness, new PackageSpec("always", "1.0")),
+                Locked(harness, new PackageSpec("click", "8.0"), "'cli' in extras"),
+            },
+        };
+        var lockPath = Path.Combine(harness.Root, "project", "pylock.toml");
+
+        CollectionAssert.AreEquivalent(new[] { "always" }, LockInstallPlan.Create(lockFile, lockPath, python).Packages.Select(p => p.NormalizedName).ToArray());
+        CollectionAssert.AreEquivalent(new[] { "always", "click" }, LockInstallPlan.Create(lockFile, lockPath, python, extras: new[] { "CLI" }).Packages.Select(p => p.NormalizedName).ToArray());
+        var error = Assert.ThrowsExactly<PythonEnvException>(() => LockInstallPlan.Create(lockFile, lockPath, python, extras: new[] { "gui" }));
+        StringAssert.Contains(error.Message, "'gui'");
+        StringAssert.Contains(error.Message, "it has: cli");
+        Assert.AreEqual(lockPath, error.File);
+    }
 }
