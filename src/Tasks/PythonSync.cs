@@ -1,6 +1,10 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
+using System.Globalization;
+using System.IO;
 using System.Linq;
+using System.Text;
 using System.Threading;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
@@ -13,7 +17,11 @@ namespace PythonEnv.Sdk.Tasks;
 
 /// <summary>
 /// Makes <c>PythonVenvDir</c> match <c>pylock.toml</c>: finds the interpreter, creates the venv, installs exactly
-/// the locked packages for it, and hands back the values .NET hosts need. One log line per change and a summary.
+/// the locked packages for it, and hands back the values .NET hosts need. One log line per change and a summary;
+/// a venv altered by hand since the last sync is put back in line with a PYENV4009 warning.
+/// After a successful sync it records, for the target's own up-to-date check, every path whose change could
+/// make the venv differ from the lock (<see cref="WatchFile"/>) and their modification times with the host
+/// values (<see cref="StateFile"/>), so a no-op build never has to load this task.
 /// </summary>
 public sealed class PythonSync : PythonIndexTask, ICancelableTask
 {
@@ -26,6 +34,19 @@ public sealed class PythonSync : PythonIndexTask, ICancelableTask
     public string? RequiresPython { get; set; }
     public string? InstallGroups { get; set; }
     public bool NoBuild { get; set; }
+
+    /// <summary>The file of the target's settings (properties this sync depends on); watched like the other inputs.</summary>
+    public string? SettingsFile { get; set; }
+
+    /// <summary>Written after a successful sync: the watched paths, one per line.</summary>
+    public string? WatchFile { get; set; }
+
+    /// <summary>
+    /// Written after a successful sync: <c>observed=</c> the watched paths' <c>File.GetLastWriteTime(path).Ticks</c>
+    /// joined by <c>|</c> (exactly what the target computes with the same property function), then one
+    /// <c>Name=value</c> line per host value. Deleted first, so a failed sync is never taken as up to date.
+    /// </summary>
+    public string? StateFile { get; set; }
 
     [Output] public string? PythonExecutable { get; private set; }
     [Output] public string? PythonBaseExecutable { get; private set; }
@@ -41,6 +62,10 @@ public sealed class PythonSync : PythonIndexTask, ICancelableTask
         try
         {
             var clock = Stopwatch.StartNew();
+            if (!string.IsNullOrEmpty(StateFile) && File.Exists(StateFile))
+            {
+                File.Delete(StateFile);
+            }
             var indexOptions = IndexClientOptions.FromMSBuild(IndexUrl, ExtraIndexUrls, FindLinks, CacheDir, Offline, projectDirectory: ProjectDirectory);
             var lockFile = PylockReader.Load(LockFile);
             var discovery = new InterpreterDiscovery(new InterpreterProbe(indexOptions.CacheDir), new DiscoveryOptions
@@ -66,6 +91,12 @@ public sealed class PythonSync : PythonIndexTask, ICancelableTask
                 Log = line => Log.LogMessage(MessageImportance.High, "PythonSync: " + line),
             };
             var result = EnvironmentSync.SyncAsync(plan, interpreter, VenvDir, options, _cancel.Token).GetAwaiter().GetResult();
+            if (result.Drift.Count > 0)
+            {
+                Log.LogWarning(null, DiagnosticCodes.VenvDrifted, null, result.Venv.Root, 0, 0, 0, 0,
+                    $"The virtual environment had drifted from {Path.GetFileName(LockFile)} since the last sync: {string.Join("; ", result.Drift)}. " +
+                    "It matches the lock again. Declare the packages you need (PythonPackage items, pyproject.toml) instead of installing them by hand.");
+            }
             Log.LogMessage(result.UpToDate ? MessageImportance.Normal : MessageImportance.High,
                 $"PythonSync: {result.Summary} (total {clock.Elapsed.TotalMilliseconds:0} ms, Python {interpreter.Version})");
 
@@ -75,6 +106,18 @@ public sealed class PythonSync : PythonIndexTask, ICancelableTask
             PythonHome = interpreter.BasePrefix;
             PythonSitePackages = result.Venv.PureLib;
             PythonInterpreterVersion = interpreter.Version;
+            if (!Log.HasLoggedErrors)
+            {
+                var watched = new List<string>();
+                if (!string.IsNullOrEmpty(SettingsFile))
+                {
+                    watched.Add(Path.GetFullPath(SettingsFile));
+                }
+                watched.Add(Path.GetFullPath(LockFile));
+                watched.AddRange(discovery.WatchedPaths(interpreter));
+                watched.AddRange(EnvironmentSync.WatchedPaths(result.Venv));
+                RecordState(watched);
+            }
             return !Log.HasLoggedErrors;
         }
         catch (PythonEnvException error)
@@ -87,5 +130,36 @@ public sealed class PythonSync : PythonIndexTask, ICancelableTask
             Log.LogWarning("PythonSync was canceled; the next build finishes the environment.");
             return false;
         }
+    }
+
+    private void RecordState(IEnumerable<string> watched)
+    {
+        if (string.IsNullOrEmpty(WatchFile) || string.IsNullOrEmpty(StateFile))
+        {
+            return;
+        }
+        // One line per path: MSBuild's batching merges equal item specs (case-insensitively), so no duplicates.
+        var paths = watched.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (paths.Any(p => p.Trim() != p || p.Any(c => c is '\n' or '\r' or ';' or '%' or '\'')))
+        {
+            // ReadLinesFromFile trims lines and MSBuild treats these characters specially: without a record
+            // the target simply runs this task on every build.
+            Log.LogMessage(MessageImportance.Low, "PythonSync: a watched path has characters MSBuild cannot carry; the environment is checked on every build.");
+            return;
+        }
+        var observed = string.Join("|", paths.Select(p => File.GetLastWriteTime(p).Ticks.ToString(CultureInfo.InvariantCulture)));
+        var state = new StringBuilder().Append("observed=").Append(observed).Append('\n');
+        foreach (var (name, value) in new[]
+        {
+            (nameof(PythonExecutable), PythonExecutable), (nameof(PythonBaseExecutable), PythonBaseExecutable),
+            (nameof(PythonLibrary), PythonLibrary), (nameof(PythonHome), PythonHome),
+            (nameof(PythonSitePackages), PythonSitePackages), (nameof(PythonInterpreterVersion), PythonInterpreterVersion),
+        })
+        {
+            state.Append(name).Append('=').Append(value).Append('\n');
+        }
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(StateFile))!);
+        File.WriteAllText(WatchFile, string.Join("\n", paths) + "\n");
+        File.WriteAllText(StateFile, state.ToString());
     }
 }

@@ -49,6 +49,13 @@ public sealed record SyncResult(
     VirtualEnvironment Venv, bool VenvCreated, bool UpToDate,
     IReadOnlyList<string> Installed, IReadOnlyList<string> Replaced, IReadOnlyList<string> Removed, int Unchanged, TimeSpan Elapsed)
 {
+    /// <summary>
+    /// How the venv differed from what the previous sync left in it (a package installed, removed or changed
+    /// by hand, files of a distribution deleted or altered), one line each; the sync put all of it back in line.
+    /// Empty when the venv was as the last sync left it, or when no sync had completed in it before.
+    /// </summary>
+    public IReadOnlyList<string> Drift { get; init; } = Array.Empty<string>();
+
     /// <summary>The summary line the PythonSync target logs.</summary>
     public string Summary => UpToDate
         ? $"{Venv.Root} is up to date ({Unchanged} packages, {Elapsed.TotalMilliseconds:0} ms)"
@@ -67,24 +74,13 @@ public static class EnvironmentSync
     public const string StampFile = ".pythonenv-sync.json";
 
     /// <summary>Whether the venv at <paramref name="venvRoot"/> was completely synced to a plan with this fingerprint.</summary>
-    public static bool IsUpToDate(string venvRoot, string fingerprint)
-    {
-        var path = Path.Combine(venvRoot, StampFile);
-        try
-        {
-            if (!File.Exists(path) || File.Exists(Path.Combine(venvRoot, VirtualEnvironment.CreatingMarker)))
-            {
-                return false;
-            }
-            using var document = JsonDocument.Parse(File.ReadAllText(path));
-            return document.RootElement.TryGetProperty("fingerprint", out var value) && value.GetString() == fingerprint;
-        }
-        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
+    public static bool IsUpToDate(string venvRoot, string fingerprint) => ReadStamp(venvRoot)?.Fingerprint == fingerprint;
 
+    /// <summary>
+    /// Makes the venv contain exactly <paramref name="plan"/>. The venv is always looked at, not only its stamp:
+    /// a distribution installed, removed or replaced by hand, or one whose files were deleted or changed in size,
+    /// is put back in line and listed in <see cref="SyncResult.Drift"/>.
+    /// </summary>
     public static async Task<SyncResult> SyncAsync(
         InstallPlan plan, PythonInterpreter interpreter, string venvRoot, SyncOptions options, CancellationToken cancellationToken = default)
     {
@@ -101,15 +97,10 @@ public static class EnvironmentSync
         {
             log(reason is null ? $"Created {venvRoot} for Python {interpreter.Version} ({interpreter.BaseExecutable})" : $"Recreated {venvRoot} because {reason}");
         }
-        else if (IsUpToDate(venvRoot, fingerprint))
-        {
-            return new SyncResult(venv, false, true, Array.Empty<string>(), Array.Empty<string>(), Array.Empty<string>(), plan.Packages.Count, clock.Elapsed);
-        }
 
-        // Everything that can fail for reasons outside the venv (network, hashes, bad wheels, builds) happens
-        // before the venv is touched.
-        var cache = new WheelCache(options.CacheDirectory);
         var installed = ScanInstalled(venv);
+        var stamp = created ? null : ReadStamp(venvRoot);
+        var drift = stamp?.Installed is { } recorded ? Drift(recorded, installed) : new List<(string Name, string Line)>();
         var wanted = plan.Packages.ToDictionary(p => p.NormalizedName, StringComparer.Ordinal);
         var work = new List<(PlannedPackage Package, PlannedArtifact Artifact)>();
         var unchanged = 0;
@@ -118,14 +109,26 @@ public static class EnvironmentSync
             var artifact = Choose(package, options, interpreter);
             if (installed.TryGetValue(package.NormalizedName, out var dists) && dists.Count == 1
                 && string.Equals(dists[0].Source, artifact.Sha256, StringComparison.OrdinalIgnoreCase)
-                && File.Exists(Path.Combine(dists[0].Folder, "REQUESTED")) == package.Requested)
+                && File.Exists(Path.Combine(dists[0].Folder, "REQUESTED")) == package.Requested
+                && dists[0].Damage is null)
             {
                 unchanged++;
                 continue;
             }
             work.Add((package, artifact));
         }
-        var prepared = await PrepareAsync(work, cache, options, interpreter, cancellationToken).ConfigureAwait(false);
+        if (!created && stamp?.Fingerprint == fingerprint && work.Count == 0 && installed.Keys.All(wanted.ContainsKey))
+        {
+            return new SyncResult(venv, false, true, Array.Empty<string>(), Array.Empty<string>(), Array.Empty<string>(), plan.Packages.Count, clock.Elapsed);
+        }
+
+        // Everything that can fail for reasons outside the venv (network, hashes, bad wheels, builds) happens
+        // before the venv is touched.
+        var cache = new WheelCache(options.CacheDirectory);
+        // A distribution altered by hand may have been edited in place, and so through its hard links in the cache.
+        var suspect = new HashSet<string>(drift.Select(d => d.Name)
+            .Concat(installed.Where(p => p.Value.Any(d => d.Damage is not null)).Select(p => p.Key)), StringComparer.Ordinal);
+        var prepared = await PrepareAsync(work, cache, options, interpreter, suspect, cancellationToken).ConfigureAwait(false);
 
         // From here the venv changes: no stamp until it matches the plan again.
         FileSystem.DeleteFile(Path.Combine(venvRoot, StampFile));
@@ -160,6 +163,11 @@ public static class EnvironmentSync
                 added.Add($"{package.Name} {package.Version}");
                 log($"Installed {package.Name} {package.Version} ({wheel.Wheel.FileName})");
             }
+            else if (previous == package.Version)
+            {
+                replaced.Add($"{package.Name} {package.Version}");
+                log($"Reinstalled {package.Name} {package.Version} ({wheel.Wheel.FileName})");
+            }
             else
             {
                 replaced.Add($"{package.Name} {previous} -> {package.Version}");
@@ -167,20 +175,123 @@ public static class EnvironmentSync
             }
         }
 
-        WriteStamp(venvRoot, fingerprint, interpreter, plan.Packages.Count);
-        return new SyncResult(venv, created, false, added, replaced, removed, unchanged, clock.Elapsed);
+        WriteStamp(venvRoot, fingerprint, interpreter, plan, prepared.ToDictionary(p => p.Package.NormalizedName, p => p.Wheel.SourceSha256, StringComparer.Ordinal), installed);
+        return new SyncResult(venv, created, false, added, replaced, removed, unchanged, clock.Elapsed) { Drift = drift.Select(d => d.Line).ToList() };
     }
 
-    private static void WriteStamp(string venvRoot, string fingerprint, PythonInterpreter interpreter, int count)
+    /// <summary>
+    /// The files and folders whose modification time changes when the venv is altered from outside: pyvenv.cfg,
+    /// its python, the stamp, site-packages and the scripts folder, and every folder directly in site-packages
+    /// (packages and dist-info folders; bytecode caches excepted). A build that finds all of them as the last
+    /// sync left them need not look inside the venv.
+    /// </summary>
+    public static IReadOnlyList<string> WatchedPaths(VirtualEnvironment venv)
     {
-        var json = JsonSerializer.Serialize(new Dictionary<string, object>
+        var paths = new List<string> { Path.Combine(venv.Root, "pyvenv.cfg"), venv.Python, Path.Combine(venv.Root, StampFile), venv.Scripts };
+        foreach (var site in new[] { venv.PureLib, venv.PlatLib }.Distinct(StringComparer.Ordinal))
         {
-            ["fingerprint"] = fingerprint,
-            ["interpreter"] = interpreter.BaseExecutable,
-            ["version"] = interpreter.Version,
-            ["packages"] = count,
-        });
-        FileSystem.WriteAtomically(Path.Combine(venvRoot, StampFile), Encoding.UTF8.GetBytes(json));
+            paths.Add(site);
+            if (Directory.Exists(site))
+            {
+                paths.AddRange(Directory.EnumerateDirectories(site)
+                    .Where(folder => Path.GetFileName(folder) != "__pycache__")
+                    .OrderBy(folder => folder, StringComparer.Ordinal));
+            }
+        }
+        return paths;
+    }
+
+    /// <summary>What the last completed sync recorded: the plan's fingerprint and, per distribution, its version and source.</summary>
+    /// <remarks><see cref="Installed"/> is null in a stamp written before the SDK recorded it: no drift can be told then.</remarks>
+    private sealed record Stamp(string? Fingerprint, IReadOnlyDictionary<string, (string Name, string Version, string? Source)>? Installed);
+
+    private static Stamp? ReadStamp(string venvRoot)
+    {
+        var path = Path.Combine(venvRoot, StampFile);
+        try
+        {
+            if (!File.Exists(path) || File.Exists(Path.Combine(venvRoot, VirtualEnvironment.CreatingMarker)))
+            {
+                return null;
+            }
+            using var document = JsonDocument.Parse(File.ReadAllText(path));
+            var root = document.RootElement;
+            Dictionary<string, (string, string, string?)>? installed = null;
+            if (root.TryGetProperty("installed", out var list) && list.ValueKind == JsonValueKind.Array)
+            {
+                installed = new Dictionary<string, (string, string, string?)>(StringComparer.Ordinal);
+                foreach (var entry in list.EnumerateArray())
+                {
+                    var name = entry.GetProperty("name").GetString() ?? "";
+                    installed[PackageName.Normalize(name)] = (name, entry.GetProperty("version").GetString() ?? "",
+                        entry.TryGetProperty("sha256", out var sha) ? sha.GetString() : null);
+                }
+            }
+            return new Stamp(root.TryGetProperty("fingerprint", out var value) ? value.GetString() : null, installed);
+        }
+        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException or InvalidOperationException or KeyNotFoundException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    private static void WriteStamp(
+        string venvRoot, string fingerprint, PythonInterpreter interpreter, InstallPlan plan,
+        IReadOnlyDictionary<string, string> newSources, Dictionary<string, List<InstalledDistribution>> kept)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("fingerprint", fingerprint);
+            writer.WriteString("interpreter", interpreter.BaseExecutable);
+            writer.WriteString("version", interpreter.Version);
+            writer.WriteNumber("packages", plan.Packages.Count);
+            writer.WriteStartArray("installed");
+            foreach (var package in plan.Packages.OrderBy(p => p.NormalizedName, StringComparer.Ordinal))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("name", package.Name);
+                writer.WriteString("version", package.Version);
+                var source = newSources.TryGetValue(package.NormalizedName, out var sha) ? sha
+                    : kept.TryGetValue(package.NormalizedName, out var dists) ? dists[0].Source : null;
+                writer.WriteString("sha256", source?.ToLowerInvariant());
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+        FileSystem.WriteAtomically(Path.Combine(venvRoot, StampFile), buffer.ToArray());
+    }
+
+    /// <summary>How the venv differs from what the last sync recorded: per distribution, its normalized name and a line.</summary>
+    private static List<(string Name, string Line)> Drift(
+        IReadOnlyDictionary<string, (string Name, string Version, string? Source)> recordedByName, Dictionary<string, List<InstalledDistribution>> installed)
+    {
+        var drift = new List<(string, string)>();
+        foreach (var pair in installed.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            foreach (var dist in pair.Value)
+            {
+                if (!recordedByName.TryGetValue(pair.Key, out var recorded))
+                {
+                    drift.Add((pair.Key, $"{dist.Name} {dist.Version} was installed by hand"));
+                }
+                else if (pair.Value.Count > 1 || dist.Version != recorded.Version || !string.Equals(dist.Source, recorded.Source, StringComparison.OrdinalIgnoreCase))
+                {
+                    drift.Add((pair.Key, $"{recorded.Name} {recorded.Version} was replaced by hand (now {dist.Name} {dist.Version}{(dist.Source is null ? ", not installed by PythonEnv.Sdk" : "")})"));
+                }
+                else if (dist.Damage is { } damage)
+                {
+                    drift.Add((pair.Key, $"{dist.Name} {dist.Version} was altered by hand ({damage})"));
+                }
+            }
+        }
+        foreach (var pair in recordedByName.Where(p => !installed.ContainsKey(p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            drift.Add((pair.Key, $"{pair.Value.Name} {pair.Value.Version} was removed by hand"));
+        }
+        return drift;
     }
 
     private static PlannedArtifact Choose(PlannedPackage package, SyncOptions options, PythonInterpreter interpreter)
@@ -214,7 +325,7 @@ public static class EnvironmentSync
 
     private static async Task<List<(PlannedPackage Package, (UnpackedWheel Wheel, string SourceSha256) Wheel)>> PrepareAsync(
         List<(PlannedPackage Package, PlannedArtifact Artifact)> work, WheelCache cache, SyncOptions options,
-        PythonInterpreter interpreter, CancellationToken cancellationToken)
+        PythonInterpreter interpreter, ISet<string> suspect, CancellationToken cancellationToken)
     {
         using var throttle = new SemaphoreSlim(Math.Max(2, Environment.ProcessorCount));
         var tasks = work.Select(async item =>
@@ -222,7 +333,8 @@ public static class EnvironmentSync
             await throttle.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                return (item.Package, await PrepareOneAsync(item.Package, item.Artifact, cache, options, interpreter, cancellationToken).ConfigureAwait(false));
+                var verify = suspect.Contains(item.Package.NormalizedName);
+                return (item.Package, await PrepareOneAsync(item.Package, item.Artifact, cache, options, interpreter, verify, cancellationToken).ConfigureAwait(false));
             }
             finally
             {
@@ -233,23 +345,24 @@ public static class EnvironmentSync
     }
 
     private static async Task<(UnpackedWheel Wheel, string SourceSha256)> PrepareOneAsync(
-        PlannedPackage package, PlannedArtifact artifact, WheelCache cache, SyncOptions options, PythonInterpreter interpreter, CancellationToken cancellationToken)
+        PlannedPackage package, PlannedArtifact artifact, WheelCache cache, SyncOptions options, PythonInterpreter interpreter,
+        bool verify, CancellationToken cancellationToken)
     {
-        if (artifact.IsWheel && cache.TryGet(artifact.Sha256) is { } cached)
+        if (artifact.IsWheel && cache.TryGet(artifact.Sha256, verify) is { } cached)
         {
             return (cached, artifact.Sha256);
         }
         var file = await FetchAsync(artifact, options, cancellationToken).ConfigureAwait(false);
         if (artifact.IsWheel)
         {
-            return (await cache.AddAsync(file, artifact.FileName, artifact.Sha256, cancellationToken).ConfigureAwait(false), artifact.Sha256);
+            return (await cache.AddAsync(file, artifact.FileName, artifact.Sha256, verify, cancellationToken).ConfigureAwait(false), artifact.Sha256);
         }
         var (wheelPath, wheelSha) = await options.SdistBuilder!.BuildAsync(package, file, artifact.Sha256, interpreter, options, cancellationToken).ConfigureAwait(false);
-        if (cache.TryGet(wheelSha) is { } built)
+        if (cache.TryGet(wheelSha, verify) is { } built)
         {
             return (built, artifact.Sha256);
         }
-        return (await cache.AddAsync(wheelPath, Path.GetFileName(wheelPath), wheelSha, cancellationToken).ConfigureAwait(false), artifact.Sha256);
+        return (await cache.AddAsync(wheelPath, Path.GetFileName(wheelPath), wheelSha, verify, cancellationToken).ConfigureAwait(false), artifact.Sha256);
     }
 
     /// <summary>A local path to the artifact, checked against the lock's size and sha256.</summary>
@@ -282,8 +395,12 @@ public static class EnvironmentSync
         return await options.Download(artifact.Url, artifact.Sha256.ToLowerInvariant(), artifact.Size, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>An installed distribution: its dist-info folder, name and version (from METADATA), and the SDK's source marker.</summary>
-    internal sealed record InstalledDistribution(string Folder, string Name, string Version, string? Source);
+    /// <summary>
+    /// An installed distribution: its dist-info folder, name and version (from METADATA), the SDK's source
+    /// marker, and what is wrong with its files when something is (a file its RECORD lists is missing or has
+    /// another size), else null.
+    /// </summary>
+    internal sealed record InstalledDistribution(string Folder, string Name, string Version, string? Source, string? Damage);
 
     /// <summary>Every distribution in the venv's site-packages, by normalized name.</summary>
     internal static Dictionary<string, List<InstalledDistribution>> ScanInstalled(VirtualEnvironment venv)
@@ -299,10 +416,41 @@ public static class EnvironmentSync
                 {
                     result[key] = list = new List<InstalledDistribution>();
                 }
-                list.Add(new InstalledDistribution(folder, name, version, WheelInstaller.InstalledFrom(folder)));
+                var source = WheelInstaller.InstalledFrom(folder);
+                // Only the SDK's own installs are candidates for keeping, so only they need their files checked.
+                list.Add(new InstalledDistribution(folder, name, version, source, source is null ? null : Damage(folder, venv)));
             }
         }
         return result;
+    }
+
+    /// <summary>The first file of the distribution's RECORD that is missing or has another size than recorded, described; else null.</summary>
+    private static string? Damage(string distInfoFolder, VirtualEnvironment venv)
+    {
+        var record = Path.Combine(distInfoFolder, "RECORD");
+        if (!File.Exists(record))
+        {
+            return "its RECORD is missing";
+        }
+        var site = Path.GetDirectoryName(Path.GetFullPath(distInfoFolder).TrimEnd(Path.DirectorySeparatorChar))!;
+        foreach (var row in RecordFile.Parse(File.ReadAllText(record, Encoding.UTF8)))
+        {
+            var path = Path.GetFullPath(Path.Combine(site, row.Path.Replace('/', Path.DirectorySeparatorChar)));
+            if (!WheelInstaller.IsInside(venv.Root, path))
+            {
+                continue;
+            }
+            var file = new FileInfo(path);
+            if (!file.Exists)
+            {
+                return $"{row.Path} is missing";
+            }
+            if (row.Size is { } size && file.Length != size)
+            {
+                return $"{row.Path} has {file.Length} bytes, not {size}";
+            }
+        }
+        return null;
     }
 
     private static (string Name, string Version) ReadNameAndVersion(string folder)

@@ -112,6 +112,50 @@ public sealed class InterpreterDiscovery
             requestOrigin.Length > 0 && requests.Count > 0 && requests[0].Source.Contains(PythonVersionFile.FileName) ? requests[0].Source.Split(':')[0] : _options.RequiresPythonSource);
     }
 
+    /// <summary>
+    /// The files and folders whose change can change what <see cref="FindAsync"/> returns or what the chosen
+    /// interpreter is: <c>.python-version</c>, the interpreter's executables and libpython, and, when the
+    /// interpreter was discovered rather than named, the folders searched (pyenv's versions folder, each PATH
+    /// folder). Environment variables the search reads are not included; callers watch those themselves.
+    /// </summary>
+    public IReadOnlyList<string> WatchedPaths(PythonInterpreter chosen)
+    {
+        var paths = new List<string>();
+        if (!string.IsNullOrWhiteSpace(_options.InterpreterPath))
+        {
+            paths.Add(Path.GetFullPath(_options.InterpreterPath!));
+        }
+        else
+        {
+            if (PythonVersionFile.Find(_options.ProjectDirectory) is { } versionFile)
+            {
+                paths.Add(versionFile);
+            }
+            if (PyenvRoot() is { } root)
+            {
+                paths.Add(Path.Combine(root, "versions"));
+            }
+            foreach (var folder in (_options.Environment("PATH") ?? "").Split(Path.PathSeparator).Where(f => f.Length > 0))
+            {
+                try
+                {
+                    paths.Add(Path.GetFullPath(folder));
+                }
+                catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+                {
+                    // Not a folder discovery could search either.
+                }
+            }
+        }
+        paths.Add(chosen.Executable);
+        paths.Add(chosen.BaseExecutable);
+        if (!string.IsNullOrEmpty(chosen.LibPython))
+        {
+            paths.Add(chosen.LibPython!);
+        }
+        return paths;
+    }
+
     private SpecifierSet? ParseRequiresPython()
     {
         if (string.IsNullOrWhiteSpace(_options.RequiresPython))

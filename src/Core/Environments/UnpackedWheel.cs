@@ -68,6 +68,38 @@ public sealed class UnpackedWheel
         }
     }
 
+    /// <summary>
+    /// Whether every file the wheel's RECORD hashes with sha256 still has that hash. Installs hard-link these
+    /// files, so a venv file edited in place (rather than replaced) changes the cache entry too; a sync that
+    /// found a distribution altered by hand checks its entry with this before linking it again.
+    /// </summary>
+    internal bool FilesMatchRecord()
+    {
+        var record = PathOf(DistInfo + "/RECORD");
+        if (!File.Exists(record))
+        {
+            return false;
+        }
+        foreach (var row in RecordFile.Parse(File.ReadAllText(record, System.Text.Encoding.UTF8)))
+        {
+            if (!row.Hash.StartsWith("sha256=", StringComparison.Ordinal))
+            {
+                continue; // RECORD's own row, or a stronger hash that unpacking already checked
+            }
+            var path = PathOf(row.Path);
+            if (!File.Exists(path))
+            {
+                return false;
+            }
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16);
+            if (!string.Equals(Hashing.RecordHash(Hashing.Sha256(stream)), row.Hash.TrimEnd('='), StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     internal string ManifestText()
         => $"{DistInfo}\t{FileName}\n" + string.Join("\n", Files.Select(f => $"{f.Path}\t{f.Size}\t{f.Mode}")) + "\n";
 

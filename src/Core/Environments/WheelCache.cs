@@ -31,8 +31,12 @@ public sealed class WheelCache
 
     private string EntryPath(string sha256) => Path.Combine(Root, sha256.Substring(0, 2), sha256);
 
-    /// <summary>The cached, intact entry for a wheel archive with this sha256, or null (a damaged entry is removed).</summary>
-    public UnpackedWheel? TryGet(string sha256)
+    /// <summary>
+    /// The cached, intact entry for a wheel archive with this sha256, or null. Intact means every file is there
+    /// with its size; with <paramref name="verifyHashes"/>, also with the hash its RECORD gives (for an entry a
+    /// hand edit in a venv may have changed through a hard link).
+    /// </summary>
+    public UnpackedWheel? TryGet(string sha256, bool verifyHashes = false)
     {
         sha256 = sha256.ToLowerInvariant();
         var path = EntryPath(sha256);
@@ -40,25 +44,28 @@ public sealed class WheelCache
         {
             return null;
         }
-        return UnpackedWheel.TryOpen(path, sha256);
+        var wheel = UnpackedWheel.TryOpen(path, sha256);
+        return wheel is not null && verifyHashes && !wheel.FilesMatchRecord() ? null : wheel;
     }
 
     /// <summary>
     /// Unpacks <paramref name="wheelPath"/> (already verified to have <paramref name="sha256"/>) into the cache,
-    /// unless another build did it first. Throws PYENV4004 for an unsafe or inconsistent wheel.
+    /// unless another build did it first (an entry that fails <paramref name="verifyHashes"/> is replaced).
+    /// Throws PYENV4004 for an unsafe or inconsistent wheel.
     /// </summary>
-    public async Task<UnpackedWheel> AddAsync(string wheelPath, string fileName, string sha256, CancellationToken cancellationToken = default)
+    public async Task<UnpackedWheel> AddAsync(string wheelPath, string fileName, string sha256, bool verifyHashes = false, CancellationToken cancellationToken = default)
     {
         sha256 = sha256.ToLowerInvariant();
         var path = EntryPath(sha256);
         using var entryLock = await FileLock.AcquireAsync(path + ".lock", "the wheel cache entry of " + fileName, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (TryGet(sha256) is { } existing)
+        if (TryGet(sha256, verifyHashes) is { } existing)
         {
             return existing;
         }
         if (Directory.Exists(path))
         {
-            // Damaged (files missing or truncated): the lock guarantees nobody is writing it.
+            // Damaged (files missing, truncated or altered): the lock guarantees nobody is writing it. Venvs
+            // linked to the old files keep their own links; the entry gets new files.
             FileSystem.DeleteDirectory(path);
         }
         var temp = path + ".tmp-" + Guid.NewGuid().ToString("N").Substring(0, 8);

@@ -51,6 +51,71 @@ public sealed class EnvironmentSyncTests
     }
 
     [TestMethod]
+    public async Task A_venv_altered_by_hand_is_put_back_in_line_and_the_drift_reported()
+    {
+        var python = await TestPython.DefaultAsync();
+        var harness = new InstallHarness("drift", python);
+        var plan = new[] { "kept", "emptied", "swapped", "deleted" }.Select(n => harness.Package(new PackageSpec(n, "1.0"))).ToArray();
+        var first = await harness.SyncAsync(plan);
+        Assert.AreEqual(0, first.Drift.Count, "a new venv has no drift");
+        var site = harness.Venv.PureLib;
+
+        // What people do by hand: pip install something, delete a module, replace a version, uninstall one.
+        var extra = new PackageSpec("handmade", "0.1").Wheel().WriteTo(harness.Files);
+        TestPython.Run(python.Executable, "-c", $"import zipfile; zipfile.ZipFile({Py(extra)}).extractall({Py(site)})");
+        File.Delete(Path.Combine(site, "emptied", "__init__.py"));
+        FileSystem.DeleteDirectory(Path.Combine(site, "swapped-1.0.dist-info"));
+        var other = new PackageSpec("swapped", "0.9").Wheel().WriteTo(Path.Combine(harness.Root, "other"));
+        TestPython.Run(python.Executable, "-c", $"import zipfile; zipfile.ZipFile({Py(other)}).extractall({Py(site)})");
+        WheelInstaller.Uninstall(Path.Combine(site, "deleted-1.0.dist-info"), harness.Venv);
+
+        var repaired = await harness.SyncAsync(plan);
+        Assert.IsFalse(repaired.UpToDate);
+        CollectionAssert.AreEqual(new[]
+        {
+            "emptied 1.0 was altered by hand (emptied/__init__.py is missing)",
+            "handmade 0.1 was installed by hand",
+            "swapped 1.0 was replaced by hand (now swapped 0.9, not installed by PythonEnv.Sdk)",
+            "deleted 1.0 was removed by hand",
+        }, repaired.Drift.ToArray(), string.Join("\n", repaired.Drift));
+        CollectionAssert.AreEqual(new[] { "handmade 0.1" }, repaired.Removed.ToArray());
+        CollectionAssert.AreEquivalent(new[] { "emptied 1.0", "swapped 0.9 -> 1.0" }, repaired.Replaced.ToArray());
+        CollectionAssert.AreEqual(new[] { "deleted 1.0" }, repaired.Installed.ToArray());
+        Assert.AreEqual(1, repaired.Unchanged);
+        Assert.IsFalse(Directory.Exists(Path.Combine(site, "handmade")));
+        foreach (var name in new[] { "kept", "emptied", "swapped", "deleted" })
+        {
+            Assert.AreEqual($"hello from {name} 1.0", harness.RunInVenv($"import {name}; print({name}.hello())"));
+        }
+
+        var again = await harness.SyncAsync(plan);
+        Assert.IsTrue(again.UpToDate);
+        Assert.AreEqual(0, again.Drift.Count);
+    }
+
+    [TestMethod]
+    public async Task Watched_paths_cover_the_venv_files_and_every_folder_in_site_packages_but_bytecode_caches()
+    {
+        var python = await TestPython.DefaultAsync();
+        var harness = new InstallHarness("watch", python);
+        await harness.SyncAsync(new[] { harness.Package(new PackageSpec("watched", "1.0")) });
+        harness.RunInVenv("import watched");
+        Directory.CreateDirectory(Path.Combine(harness.Venv.PureLib, "__pycache__"));
+
+        var paths = EnvironmentSync.WatchedPaths(harness.Venv);
+        foreach (var expected in new[]
+        {
+            Path.Combine(harness.VenvRoot, "pyvenv.cfg"), harness.Venv.Python, Path.Combine(harness.VenvRoot, EnvironmentSync.StampFile),
+            harness.Venv.Scripts, harness.Venv.PureLib,
+            Path.Combine(harness.Venv.PureLib, "watched"), Path.Combine(harness.Venv.PureLib, "watched-1.0.dist-info"),
+        })
+        {
+            CollectionAssert.Contains(paths.ToArray(), expected);
+        }
+        Assert.IsFalse(paths.Any(p => Path.GetFileName(p) == "__pycache__"), string.Join("\n", paths));
+    }
+
+    [TestMethod]
     public async Task Installs_hard_link_from_the_unpacked_wheel_cache()
     {
         var python = await TestPython.DefaultAsync();
