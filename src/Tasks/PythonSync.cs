@@ -64,6 +64,7 @@ public sealed class PythonSync : PythonIndexTask, ICancelableTask
             var clock = Stopwatch.StartNew();
             if (!string.IsNullOrEmpty(StateFile) && File.Exists(StateFile))
             {
+                LogWhatChanged();
                 File.Delete(StateFile);
             }
             var indexOptions = IndexClientOptions.FromMSBuild(IndexUrl, ExtraIndexUrls, FindLinks, CacheDir, Offline, projectDirectory: ProjectDirectory);
@@ -132,6 +133,25 @@ public sealed class PythonSync : PythonIndexTask, ICancelableTask
         }
     }
 
+    /// <summary>Says (at normal verbosity) which recorded paths changed, i.e. why the target ran this task.</summary>
+    private void LogWhatChanged()
+    {
+        if (string.IsNullOrEmpty(WatchFile) || !File.Exists(WatchFile))
+        {
+            return;
+        }
+        var paths = File.ReadAllLines(WatchFile).Where(line => line.Length > 0).ToList();
+        var observed = File.ReadAllLines(StateFile!).FirstOrDefault(line => line.StartsWith("observed=", StringComparison.Ordinal));
+        var ticks = observed?.Substring("observed=".Length).Split('|') ?? Array.Empty<string>();
+        var changed = paths.Where((path, i) => i >= ticks.Length || ticks[i] != Ticks(path)).ToList();
+        Log.LogMessage(MessageImportance.Normal, changed.Count == 0
+            ? "PythonSync: checking the environment (a setting changed)."
+            : "PythonSync: checking the environment, because these changed since the last sync: " + string.Join(", ", changed.Take(10)) + (changed.Count > 10 ? ", ..." : ""));
+    }
+
+    /// <summary>What the target's <c>$([System.IO.File]::GetLastWriteTime(path).Ticks)</c> gives for a path.</summary>
+    private static string Ticks(string path) => File.GetLastWriteTime(path).Ticks.ToString(CultureInfo.InvariantCulture);
+
     private void RecordState(IEnumerable<string> watched)
     {
         if (string.IsNullOrEmpty(WatchFile) || string.IsNullOrEmpty(StateFile))
@@ -147,7 +167,7 @@ public sealed class PythonSync : PythonIndexTask, ICancelableTask
             Log.LogMessage(MessageImportance.Low, "PythonSync: a watched path has characters MSBuild cannot carry; the environment is checked on every build.");
             return;
         }
-        var observed = string.Join("|", paths.Select(p => File.GetLastWriteTime(p).Ticks.ToString(CultureInfo.InvariantCulture)));
+        var observed = string.Join("|", paths.Select(Ticks));
         var state = new StringBuilder().Append("observed=").Append(observed).Append('\n');
         foreach (var (name, value) in new[]
         {

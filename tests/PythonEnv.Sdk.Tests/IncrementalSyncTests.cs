@@ -38,6 +38,9 @@ public sealed partial class IncrementalSyncTests : SdkTest
         project.Build(new[] { "--no-restore", "-clp:PerformanceSummary" }.Concat(arguments).ToArray());
 
     /// <summary>The SDK tasks the build ran, from its "Task Performance Summary".</summary>
+    private static void AssertTasksRun(BuildResult build, params string[] expected) =>
+        Assert.AreEqual(string.Join(",", expected.Order()), string.Join(",", SdkTasksRun(build).Order()), "SDK tasks the build ran:\n" + build);
+
     private static string[] SdkTasksRun(BuildResult build)
     {
         var summary = build.Output[(build.Output.IndexOf("Task Performance Summary:", StringComparison.Ordinal) is var at and >= 0 ? at : build.Output.Length)..];
@@ -87,7 +90,7 @@ public sealed partial class IncrementalSyncTests : SdkTest
 
         var noop = Build(project);
         AssertSucceeded(noop);
-        CollectionAssert.AreEqual(Array.Empty<string>(), SdkTasksRun(noop), "a no-op build runs no SDK task:\n" + noop);
+        AssertTasksRun(noop);
         Assert.AreEqual(host, Host(noop), "the no-op build hands on the same host values");
 
         // .python-version appears (naming the interpreter in use): noticed, and the venv is found up to date.
@@ -95,30 +98,30 @@ public sealed partial class IncrementalSyncTests : SdkTest
         project.WriteFile(".python-version", minor + "\n");
         var pinned = Build(project);
         AssertSucceeded(pinned);
-        CollectionAssert.AreEqual(new[] { "PythonSync" }, SdkTasksRun(pinned), pinned.ToString());
+        AssertTasksRun(pinned, "PythonSync");
         Assert.AreEqual(host.Version, Host(pinned).Version);
         var settled = Build(project);
-        CollectionAssert.AreEqual(Array.Empty<string>(), SdkTasksRun(settled), settled.ToString());
+        AssertTasksRun(settled);
 
         // An edit to .python-version itself.
         project.WriteFile(".python-version", "# the interpreter this project is tested with\n" + minor + "\n");
         var edited = Build(project);
         AssertSucceeded(edited);
-        CollectionAssert.AreEqual(new[] { "PythonSync" }, SdkTasksRun(edited), edited.ToString());
+        AssertTasksRun(edited, "PythonSync");
 
         // A declaration change re-locks, and the new lock is installed.
         File.WriteAllText(project.ProjectPath, File.ReadAllText(project.ProjectPath).Replace("Version=\"&lt;2\"", "Version=\"&gt;=2\"", StringComparison.Ordinal));
         var relocked = Build(project);
         AssertSucceeded(relocked);
         StringAssert.Contains(relocked.Output, "Replaced alpha 1.0 with 2.0");
-        CollectionAssert.AreEquivalent(SdkTasks, SdkTasksRun(relocked), relocked.ToString());
+        AssertTasksRun(relocked, SdkTasks);
 
         // The lock replaced by an older one (a checkout, a merge): installed as it is in Frozen mode.
         File.WriteAllBytes(lockPath, oldLock);
         var checkedOut = Build(project, "-p:PythonLockMode=Frozen");
         AssertSucceeded(checkedOut);
         StringAssert.Contains(checkedOut.Output, "Replaced alpha 2.0 with 1.0");
-        CollectionAssert.AreEqual(new[] { "PythonSync" }, SdkTasksRun(checkedOut), checkedOut.ToString());
+        AssertTasksRun(checkedOut, "PythonSync");
 
         // The venv deleted: created again, with the same host values.
         Directory.Delete(project.PathOf(".venv"), recursive: true);
@@ -161,6 +164,6 @@ public sealed partial class IncrementalSyncTests : SdkTest
 
         var again = Build(project, "-p:ContinuousIntegrationBuild=true");
         AssertSucceeded(again);
-        CollectionAssert.AreEqual(Array.Empty<string>(), SdkTasksRun(again), again.ToString());
+        AssertTasksRun(again);
     }
 }

@@ -116,7 +116,7 @@ public sealed class InterpreterDiscovery
     /// The files and folders whose change can change what <see cref="FindAsync"/> returns or what the chosen
     /// interpreter is: <c>.python-version</c>, the interpreter's executables and libpython, and, when the
     /// interpreter was discovered rather than named, the folders searched (pyenv's versions folder, each PATH
-    /// folder). Environment variables the search reads are not included; callers watch those themselves.
+    /// folder but pyenv's shims, which <c>pyenv rehash</c> rewrites after any pip install). Environment variables the search reads are not included; callers watch those themselves.
     /// </summary>
     public IReadOnlyList<string> WatchedPaths(PythonInterpreter chosen)
     {
@@ -135,17 +135,7 @@ public sealed class InterpreterDiscovery
             {
                 paths.Add(Path.Combine(root, "versions"));
             }
-            foreach (var folder in (_options.Environment("PATH") ?? "").Split(Path.PathSeparator).Where(f => f.Length > 0))
-            {
-                try
-                {
-                    paths.Add(Path.GetFullPath(folder));
-                }
-                catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
-                {
-                    // Not a folder discovery could search either.
-                }
-            }
+            paths.AddRange(PathFolders());
         }
         paths.Add(chosen.Executable);
         paths.Add(chosen.BaseExecutable);
@@ -303,11 +293,11 @@ public sealed class InterpreterDiscovery
         yield return Path.Combine(folder, "bin", "python");
     }
 
-    private IEnumerable<Candidate> PathCandidates(InterpreterRequest request)
+    /// <summary>The PATH folders searched, as full paths, in order.</summary>
+    private IEnumerable<string> PathFolders()
     {
-        var path = _options.Environment("PATH") ?? "";
         var pyenvShims = PyenvRoot() is { } root ? Path.GetFullPath(Path.Combine(root, "shims")) : null;
-        foreach (var folder in path.Split(Path.PathSeparator).Where(f => f.Length > 0))
+        foreach (var folder in (_options.Environment("PATH") ?? "").Split(Path.PathSeparator).Where(f => f.Length > 0))
         {
             string full;
             try
@@ -324,6 +314,14 @@ public sealed class InterpreterDiscovery
             {
                 continue;
             }
+            yield return full;
+        }
+    }
+
+    private IEnumerable<Candidate> PathCandidates(InterpreterRequest request)
+    {
+        foreach (var full in PathFolders())
+        {
             if (FileSystem.IsWindows)
             {
                 if (full.Split(Path.DirectorySeparatorChar).Any(part => part.Equals("WindowsApps", StringComparison.OrdinalIgnoreCase)))
