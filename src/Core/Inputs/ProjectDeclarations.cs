@@ -143,7 +143,7 @@ public sealed class ProjectDeclarations
     /// </summary>
     private static IEnumerable<PythonEnvException> Conflicts(IReadOnlyList<DeclaredRequirement> declarations, string? requiresPython)
     {
-        var environments = new Lazy<IReadOnlyList<MarkerEnvironment>>(() => Resolution.TargetEnvironments.Universal(
+        var universe = new Lazy<MarkerExpression>(() => Resolution.PythonResolver.RequiresPythonMarker(
             requiresPython is not null && SpecifierSet.TryParse(requiresPython, out var range) ? range : SpecifierSet.Parse(">=3.8")));
         foreach (var same in declarations.GroupBy(d => (d.Requirement.PackageName, d.Group)))
         {
@@ -154,7 +154,7 @@ public sealed class ProjectDeclarations
                 {
                     var (first, second) = (list[i], list[j]);
                     var shared = VersionSet.FromSpecifierSet(first.Requirement.Specifier).Intersect(VersionSet.FromSpecifierSet(second.Requirement.Specifier));
-                    if (!shared.IsEmpty || !Overlap(first.Requirement.Marker, second.Requirement.Marker, environments.Value))
+                    if (!shared.IsEmpty || !Overlap(first.Requirement.Marker, second.Requirement.Marker, universe.Value))
                     {
                         continue;
                     }
@@ -169,9 +169,7 @@ public sealed class ProjectDeclarations
         }
     }
 
-    private static bool Overlap(MarkerExpression? left, MarkerExpression? right, IReadOnlyList<MarkerEnvironment> environments) =>
-        left is null || right is null || environments.Any(environment => Holds(left, environment) && Holds(right, environment));
-
-    private static bool Holds(MarkerExpression marker, MarkerEnvironment environment) =>
-        Resolution.MarkerScope.Evaluate(marker, environment, []);
+    /// <summary>True when both markers can hold at once in an environment the project allows (the marker algebra decides).</summary>
+    private static bool Overlap(MarkerExpression? left, MarkerExpression? right, MarkerExpression universe) =>
+        !universe.And(left ?? MarkerExpression.Always).And(right ?? MarkerExpression.Always).IsNever;
 }

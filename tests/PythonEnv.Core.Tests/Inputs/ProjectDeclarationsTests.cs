@@ -76,6 +76,8 @@ public sealed class ProjectDeclarationsTests
     [DataRow("<1.5", ">=1", null, null, DisplayName = "overlapping ranges")]
     [DataRow("<1.5", ">=2", "sys_platform == 'linux'", "sys_platform == 'win32'", DisplayName = "disjoint markers")]
     [DataRow("<1.5", ">=2", "python_version < '3.10'", "python_version >= '3.10'", DisplayName = "disjoint Python versions")]
+    [DataRow("<1.5", ">=2", "python_version < '3.8'", null, DisplayName = "one applies only below requires-python")]
+    [DataRow("<1.5", ">=2", "os_name == 'nt'", "sys_platform == 'linux'", DisplayName = "correlated platform variables")]
     public void DuplicatesThatCanBothHoldAreNotErrors(string first, string second, string? firstMarker, string? secondMarker)
     {
         var declarations = ProjectDeclarations.Gather([Item("a", first, firstMarker), Item("a", second, secondMarker)], null, []);
