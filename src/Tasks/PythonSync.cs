@@ -33,6 +33,7 @@ public sealed class PythonSync : PythonIndexTask, ICancelableTask
     public string? PythonVersion { get; set; }
     public string? RequiresPython { get; set; }
     public string? InstallGroups { get; set; }
+    public string? InstallExtras { get; set; }
     public bool NoBuild { get; set; }
 
     /// <summary>The file of the target's settings (properties this sync depends on); watched like the other inputs.</summary>
@@ -78,8 +79,7 @@ public sealed class PythonSync : PythonIndexTask, ICancelableTask
                 RequiresPythonSource = string.IsNullOrWhiteSpace(lockFile.RequiresPython) ? null : LockFile,
             });
             var interpreter = discovery.FindAsync(_cancel.Token).GetAwaiter().GetResult();
-            var groups = (InstallGroups ?? "").Split(new[] { ';' }, StringSplitOptions.RemoveEmptyEntries).Select(g => g.Trim()).Where(g => g.Length > 0).ToList();
-            var plan = LockInstallPlan.Create(lockFile, LockFile, interpreter, groups: groups);
+            var plan = LockInstallPlan.Create(lockFile, LockFile, interpreter, extras: Names(InstallExtras), groups: Names(InstallGroups));
 
             using var client = new IndexClient(indexOptions);
             var options = new SyncOptions
@@ -182,4 +182,8 @@ public sealed class PythonSync : PythonIndexTask, ICancelableTask
         File.WriteAllText(WatchFile, string.Join("\n", paths) + "\n");
         File.WriteAllText(StateFile, state.ToString());
     }
+
+    /// <summary>A <c>;</c>-separated list (<c>,</c> accepted too), trimmed, without empty entries.</summary>
+    private static List<string> Names(string? list) =>
+        (list ?? "").Split(new[] { ';', ',' }, StringSplitOptions.RemoveEmptyEntries).Select(name => name.Trim()).Where(name => name.Length > 0).ToList();
 }
