@@ -68,7 +68,7 @@ public sealed class PythonSync : PythonIndexTask, ICancelableTask
                 LogWhatChanged();
                 File.Delete(StateFile);
             }
-            var indexOptions = IndexClientOptions.FromMSBuild(IndexUrl, ExtraIndexUrls, FindLinks, CacheDir, Offline, projectDirectory: ProjectDirectory);
+            var indexOptions = IndexOptions();
             var lockFile = PylockReader.Load(LockFile);
             var discovery = new InterpreterDiscovery(new InterpreterProbe(indexOptions.CacheDir), new DiscoveryOptions
             {
