@@ -14,12 +14,7 @@ namespace PythonEnv.Sdk.Tests;
 [TestClass]
 public sealed class PythonLockTests : SdkTest
 {
-    private static PackageSpec Spec(string name, string version, params string[] requires)
-    {
-        var spec = new PackageSpec(name, version);
-        spec.RequiresDist.AddRange(requires);
-        return spec;
-    }
+    private static PackageSpec Spec(string name, string version, params string[] requires) => PackageSpec.Of(name, version, requires);
 
     private SdkProject LockProject(TestIndexServer server, string items) => NewProject(SdkUsage.ProjectSdk, $"""
         <PropertyGroup>

@@ -16,12 +16,7 @@ namespace PythonEnv.Sdk.Tests;
 [TestClass]
 public sealed class UniversalLockTests : SdkTest
 {
-    private static PackageSpec Spec(string name, string version, params string[] requires)
-    {
-        var spec = new PackageSpec(name, version);
-        spec.RequiresDist.AddRange(requires);
-        return spec;
-    }
+    private static PackageSpec Spec(string name, string version, params string[] requires) => PackageSpec.Of(name, version, requires);
 
     [TestMethod]
     public async Task A_fork_and_an_extra_are_locked_for_every_platform_and_installed_for_this_one()

@@ -26,6 +26,14 @@ public sealed class PackageSpec
         Version = version;
     }
 
+    /// <summary>A release with these <c>Requires-Dist</c> lines.</summary>
+    public static PackageSpec Of(string name, string version, params string[] requiresDist)
+    {
+        var spec = new PackageSpec(name, version);
+        spec.RequiresDist.AddRange(requiresDist);
+        return spec;
+    }
+
     /// <summary>The project name as written in METADATA (not normalized).</summary>
     public string Name { get; }
 

@@ -13,12 +13,7 @@ internal static class LoopbackResolution
 {
     public static RootRequirement Req(string text, string? group = null, string? extra = null) => new(Requirement.Parse(text), group, "app.csproj(12)", extra);
 
-    public static PackageSpec Spec(string name, string version, params string[] requires)
-    {
-        var spec = new PackageSpec(name, version);
-        spec.RequiresDist.AddRange(requires);
-        return spec;
-    }
+    public static PackageSpec Spec(string name, string version, params string[] requires) => PackageSpec.Of(name, version, requires);
 
     public static async Task<T> WithIndex<T>(Action<PackageIndex> publish, Func<IPackageSource, T> run)
     {
