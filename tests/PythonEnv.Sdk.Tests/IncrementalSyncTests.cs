@@ -103,6 +103,13 @@ public sealed partial class IncrementalSyncTests : SdkTest
         var settled = Build(project);
         AssertTasksRun(settled);
 
+        // A property the sync depends on: the same interpreter named explicitly.
+        var baseExecutable = host.Options.Split(',').Single(o => o.StartsWith("PythonEnv.PythonBaseExecutable=", StringComparison.Ordinal)).Split('=', 2)[1];
+        var named = Build(project, "-p:PythonInterpreter=" + baseExecutable);
+        AssertSucceeded(named);
+        AssertTasksRun(named, "PythonSync");
+        Assert.AreEqual(host, Host(named));
+
         // An edit to .python-version itself.
         project.WriteFile(".python-version", "# the interpreter this project is tested with\n" + minor + "\n");
         var edited = Build(project);

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using PythonEnv.Diagnostics;
@@ -25,6 +26,33 @@ public sealed class InterpreterDiscoveryTests
             Environment = name => environment.TryGetValue(name, out var value) ? value : null,
             SearchSystemLocations = false,
         });
+    }
+
+    [TestMethod]
+    public async Task Watched_paths_are_the_version_file_the_searched_folders_but_pyenv_shims_and_the_interpreter_files()
+    {
+        var python = await TestPython.DefaultAsync();
+        var project = TestPython.TempFolder("watch");
+        var versionFile = Path.Combine(project, ".python-version");
+        File.WriteAllText(versionFile, python.ShortVersion + "\n");
+        var pyenvRoot = TestPython.TempFolder("pyenv-root");
+        var bin = Path.GetDirectoryName(python.Executable)!;
+        var shims = Path.Combine(pyenvRoot, "shims");
+        var discovery = Discovery(project, path: string.Join(Path.PathSeparator, shims, bin), pyenvRoot: pyenvRoot);
+        var found = await discovery.FindAsync();
+
+        var watched = discovery.WatchedPaths(found);
+        CollectionAssert.IsSubsetOf(new[] { versionFile, Path.Combine(pyenvRoot, "versions"), bin, found.Executable, found.BaseExecutable }, watched.ToArray());
+        CollectionAssert.DoesNotContain(watched.ToArray(), shims, "pyenv rewrites its shims after any pip install; discovery never looks there");
+        if (found.LibPython is { } libpython)
+        {
+            CollectionAssert.Contains(watched.ToArray(), libpython);
+        }
+
+        var named = Discovery(project, interpreter: python.Executable);
+        var watchedNamed = named.WatchedPaths(await named.FindAsync());
+        CollectionAssert.Contains(watchedNamed.ToArray(), Path.GetFullPath(python.Executable));
+        CollectionAssert.DoesNotContain(watchedNamed.ToArray(), versionFile, "an explicit PythonInterpreter ignores .python-version");
     }
 
     [TestMethod]
