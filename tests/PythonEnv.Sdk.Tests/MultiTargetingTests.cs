@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
@@ -73,10 +74,25 @@ public sealed class MultiTargetingTests : SdkTest
         var expected = HostValues.ToDictionary(v => v, v => Regex.Match(build.Output, $@"host\[{Regex.Escape(Frameworks[0])}\] .*\b{v}=([^|\r\n]*)").Groups[1].Value);
         StringAssert.StartsWith(expected["PythonExecutable"], venv, build.ToString());
         Assert.IsTrue(expected.Values.All(value => value.Length > 0), build.ToString());
+        AssertEveryFrameworkHas(project, build, expected);
+
+        // A no-op build does no Python work, and every framework still gets the same values.
+        var again = project.Build("--no-restore");
+        Assert.AreEqual(0, again.ExitCode, again.ToString());
+        Assert.IsFalse(again.Output.Contains("Installed ", StringComparison.Ordinal), again.ToString());
+        AssertEveryFrameworkHas(project, again, expected);
+
+        var clean = project.Clean();
+        Assert.AreEqual(0, clean.ExitCode, clean.ToString());
+        Assert.IsTrue(File.Exists(lockPath), "dotnet clean leaves the lock alone");
+    }
+
+    private static void AssertEveryFrameworkHas(SdkProject project, BuildResult build, Dictionary<string, string> expected)
+    {
         foreach (var framework in Frameworks)
         {
             var line = $"host[{framework}] " + string.Join("|", HostValues.Select(v => $"{v}={expected[v]}"));
-            StringAssert.Contains(build.Output, line, $"{framework}'s later targets see the host values");
+            StringAssert.Contains(build.Output, line, $"{framework}'s later targets see the host values: {build}");
             var runtimeConfig = project.PathOf(Path.Combine("bin", "Debug", framework, "App.runtimeconfig.json"));
             using var json = JsonDocument.Parse(File.ReadAllText(runtimeConfig));
             var options = json.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
@@ -85,10 +101,6 @@ public sealed class MultiTargetingTests : SdkTest
                 Assert.AreEqual(expected[value], options.GetProperty("PythonEnv." + value).GetString(), $"{value} in {runtimeConfig}");
             }
         }
-
-        var clean = project.Clean();
-        Assert.AreEqual(0, clean.ExitCode, clean.ToString());
-        Assert.IsTrue(File.Exists(lockPath), "dotnet clean leaves the lock alone");
     }
 
     private static int Occurrences(string text, string value) =>

@@ -51,7 +51,7 @@ public sealed class LockedPackage
 
     public string? RequiresPython { get; init; }
 
-    /// <summary>The simple-API URL of the index the files come from (no credentials).</summary>
+    /// <summary>The simple-API URL of the index the files come from (no credentials); null for local folders (<see cref="LockPaths"/>).</summary>
     public string? Index { get; init; }
 
     /// <summary>The other entries this one depends on, identified by name (and version when the name is ambiguous).</summary>
@@ -75,8 +75,10 @@ public sealed class LockedFile
 {
     public string? Name { get; init; }
 
+    /// <summary>Where to download the file; null when it is on the local file system.</summary>
     public string? Url { get; init; }
 
+    /// <summary>PEP 751 <c>path</c>: a local file, relative to the lock file's directory with <c>/</c> separators, or absolute (<see cref="LockPaths"/>).</summary>
     public string? Path { get; init; }
 
     public long? Size { get; init; }
