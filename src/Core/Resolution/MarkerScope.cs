@@ -74,13 +74,13 @@ internal sealed class MarkerScope
     public bool Covers(MarkerExpression marker) => _environment is not null || Fork.Implies(marker);
 
     /// <summary>
-    /// Where one dependency list asks for the same package with different version ranges under markers that
-    /// divide the fork (<c>a&gt;=2; sys_platform == 'linux'</c> and <c>a&lt;2; sys_platform == 'win32'</c>), the fork
+    /// Where requirements (of one dependency list, or after a failed solve of every list met) ask for the same
+    /// package with different version ranges under markers that divide the fork (<c>a&gt;=2; sys_platform == 'linux'</c> and <c>a&lt;2; sys_platform == 'win32'</c>), the fork
     /// must be split so each part sees one set of requirements. Returns the parts: the fork cut by each such
     /// marker and its negation, keeping the parts that can hold. Requirements on a package that agree on the
     /// range, and markers about extras, never split (extras are not environments).
     /// </summary>
-    public bool TrySplit(IEnumerable<Requirement> active, string? extra, out List<MarkerExpression> parts)
+    public bool TrySplit(IEnumerable<(Requirement Requirement, string? Extra)> active, out List<MarkerExpression> parts)
     {
         parts = [Fork];
         if (_environment is not null)
@@ -89,14 +89,14 @@ internal sealed class MarkerScope
         }
 
         var cuts = new List<MarkerExpression>();
-        foreach (var same in active.GroupBy(requirement => requirement.PackageName))
+        foreach (var same in active.GroupBy(item => item.Requirement.PackageName))
         {
-            if (same.Select(r => VersionSet.FromSpecifierSet(r.Specifier)).Distinct().Count() < 2)
+            if (same.Select(item => VersionSet.FromSpecifierSet(item.Requirement.Specifier)).Distinct().Count() < 2)
             {
                 continue;
             }
 
-            foreach (var requirement in same)
+            foreach (var (requirement, extra) in same)
             {
                 if (requirement.Marker is { } marker && InContext(marker, extra) is var inContext && !Covers(inContext)
                     && !cuts.Any(cut => cut.IsEquivalentTo(inContext)))

@@ -38,6 +38,7 @@ internal sealed class PythonDependencyProvider : IDependencyProvider<ResolverPac
     private readonly IReadOnlyDictionary<PackageName, Pep440Version> _forkPreferences;
     private readonly Dictionary<PackageName, List<Preference>> _preferences;
     private readonly bool _mayFork;
+    private readonly List<(Requirement, string?)> _met = new();
 
     /// <param name="forkPreferences">Versions other forks chose, preferred after the locked ones so forks agree wherever they can.</param>
     /// <param name="mayFork">When true, a dependency list that divides the fork stops the solve with <see cref="ForkRequiredException"/>.</param>
@@ -76,6 +77,13 @@ internal sealed class PythonDependencyProvider : IDependencyProvider<ResolverPac
     }
 
     internal MarkerScope Scope => _scope;
+
+    /// <summary>
+    /// After a failed solve: the parts to solve separately when requirements met in different dependency
+    /// lists ask for one package differently under markers that divide the fork (<c>a&gt;=2; sys_platform ==
+    /// 'linux'</c> from the project, <c>a&lt;2; sys_platform == 'win32'</c> from a dependency).
+    /// </summary>
+    internal bool TrySplitAfterFailure(out List<MarkerExpression> parts) => _scope.TrySplit(_met, out parts);
 
     internal CancellationToken CancellationToken => _cancellationToken;
 
@@ -213,10 +221,12 @@ internal sealed class PythonDependencyProvider : IDependencyProvider<ResolverPac
     private List<KeyValuePair<ResolverPackage, VersionSet>> Dependencies(IEnumerable<Requirement> requirements, string? extra)
     {
         var active = requirements.Where(requirement => _scope.Includes(requirement.Marker, extra)).ToList();
-        if (_mayFork && _scope.TrySplit(active, extra, out var parts))
+        if (_mayFork && _scope.TrySplit(active.Select(requirement => (requirement, extra)), out var parts))
         {
             throw new ForkRequiredException(parts);
         }
+
+        _met.AddRange(active.Select(requirement => (requirement, extra)));
 
         var dependencies = new List<KeyValuePair<ResolverPackage, VersionSet>>();
         foreach (var requirement in active)

@@ -15,7 +15,8 @@ namespace PythonEnv.Resolution;
 /// together, at first every environment the project allows (requires-python and <c>PythonEnvironments</c>).
 /// When a dependency list asks for one package differently under markers that divide the fork, the fork is
 /// split along those markers into disjoint parts and each part is solved on its own, preferring the versions
-/// earlier parts chose. Merging walks each part's solution from the project, carrying markers along the
+/// earlier parts chose. When a fork has no solution and requirements met in different lists diverge that way,
+/// it is split likewise and each part tried before the failure is reported. Merging walks each part's solution from the project, carrying markers along the
 /// edges, so every entry's marker says exactly where it is needed, and one package may have several entries
 /// with disjoint markers. The forks are reported so the lock can record them and the next resolution can
 /// start from them.
@@ -108,6 +109,12 @@ public sealed class PythonResolver
                 // Depth first, in order: the parts of this fork are solved before the forks after it.
                 pending.InsertRange(0, split.Parts);
                 forks += split.Parts.Count - 1;
+            }
+            catch (PythonEnvException failure) when (failure.Code == DiagnosticCodes.NoSolution && forks < MaxForks && provider.TrySplitAfterFailure(out var split))
+            {
+                // Requirements from different lists that only clash together: each part may have a solution.
+                pending.InsertRange(0, split);
+                forks += split.Count - 1;
             }
         }
 

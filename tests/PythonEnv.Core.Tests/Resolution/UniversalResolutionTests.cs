@@ -43,6 +43,40 @@ public sealed class UniversalResolutionTests
     }
 
     [TestMethod]
+    public async Task RequirementsFromDifferentListsThatClashOnlyTogetherAreSolvedApart()
+    {
+        // The project wants a>=2 on Linux; b wants a<2 on Windows. Solved as one, they clash.
+        var result = await WithIndex(
+            index =>
+            {
+                index.Publish(Spec("a", "1.0"));
+                index.Publish(Spec("a", "2.0"));
+                index.Publish(Spec("b", "1.0", "a<2; sys_platform == 'win32'"));
+            },
+            source => new PythonResolver(source, Universal).Resolve([Req("a>=2; sys_platform == 'linux'"), Req("b")]));
+
+        CollectionAssert.AreEquivalent(new[] { "a 1.0 ; sys_platform == \"win32\"", "a 2.0 ; sys_platform == \"linux\"" }, Entries(result, "a"));
+        CollectionAssert.AreEqual(new[] { "b 1.0" }, Entries(result, "b"));
+    }
+
+    [TestMethod]
+    public async Task AClashThatRemainsInOnePartIsReportedForThatPart()
+    {
+        var error = await WithIndex(
+            index =>
+            {
+                index.Publish(Spec("a", "1.0"));
+                index.Publish(Spec("a", "2.0"));
+                index.Publish(Spec("b", "1.0", "a<2"));
+            },
+            source => Assert.ThrowsExactly<PythonEnvException>(() => new PythonResolver(source, Universal).Resolve([Req("a>=2; sys_platform == 'linux'"), Req("b")])));
+
+        Assert.AreEqual(DiagnosticCodes.NoSolution, error.Code);
+        StringAssert.Contains(error.Message, "where sys_platform == \"linux\"");
+        StringAssert.Contains(error.Message, "b depends on a<2");
+    }
+
+    [TestMethod]
     public async Task AForkSeesOnlyItsOwnPythonVersionsWhenCheckingRequiresPython()
     {
         // numpy 2.0 needs Python 3.10; the project supports 3.9, but asks for numpy 2 only from 3.10 on.
