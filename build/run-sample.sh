@@ -9,6 +9,9 @@ sample="${1:-EmbedPython}"
 [ -d "samples/$sample" ] || { echo "run-sample: no sample named '$sample' in samples/" >&2; exit 2; }
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# The samples' committed locks record the default index (which they never ask: their find-links folder holds
+# every package); a machine-wide mirror setting would otherwise read as drift and re-lock them.
+unset PIP_INDEX_URL UV_INDEX_URL
 
 version="$(dotnet msbuild src/Sdk/PythonEnv.Sdk.csproj -getProperty:PackageVersion)"
 pinned="$(sed -n 's/.*"PythonEnv.Sdk": *"\([^"]*\)".*/\1/p' samples/global.json)"
