@@ -151,10 +151,11 @@ public sealed partial class IncrementalSyncTests : SdkTest
         var site = Host(first).Site;
         var venv = project.PathOf(".venv");
 
-        // pip install intruder; and a file of a locked package deleted.
+        // pip install intruder; a file of a locked package deleted; a module copied in.
         var intruder = new PackageSpec("intruder", "0.1").Wheel().WriteTo(Path.Combine(TestDirectory, "wheels"));
         ZipFile.ExtractToDirectory(intruder, site);
         File.Delete(Path.Combine(site, "alpha", "__init__.py"));
+        File.WriteAllText(Path.Combine(site, "stray.py"), "copied = True\n");
 
         var locked = Build(project, "-p:ContinuousIntegrationBuild=true");
         Assert.AreEqual(0, locked.ExitCode, locked.ToString());
@@ -163,9 +164,11 @@ public sealed partial class IncrementalSyncTests : SdkTest
         Assert.AreEqual(venv, warning.File);
         StringAssert.Contains(warning.Message, "intruder 0.1 was installed by hand");
         StringAssert.Contains(warning.Message, "alpha 1.0 was altered by hand (alpha/__init__.py is missing)");
+        StringAssert.Contains(warning.Message, "stray.py in site-packages belonged to no distribution");
         StringAssert.Contains(locked.Output, "Removed intruder 0.1");
         StringAssert.Contains(locked.Output, "Reinstalled alpha 1.0");
         Assert.IsFalse(Directory.Exists(Path.Combine(site, "intruder")));
+        Assert.IsFalse(File.Exists(Path.Combine(site, "stray.py")));
         Assert.IsTrue(File.Exists(Path.Combine(site, "alpha", "__init__.py")));
         Assert.AreEqual(Host(first), Host(locked));
 

@@ -101,6 +101,8 @@ public static class EnvironmentSync
         var installed = ScanInstalled(venv);
         var stamp = created ? null : ReadStamp(venvRoot);
         var drift = stamp?.Installed is { } recorded ? Drift(recorded, installed) : new List<(string Name, string Line)>();
+        var unowned = Unowned(venv, installed);
+        drift.AddRange(unowned.Select(entry => ("", $"{Path.GetFileName(entry)}{(Directory.Exists(entry) ? "/" : "")} in site-packages belonged to no distribution")));
         var wanted = plan.Packages.ToDictionary(p => p.NormalizedName, StringComparer.Ordinal);
         var work = new List<(PlannedPackage Package, PlannedArtifact Artifact)>();
         var unchanged = 0;
@@ -117,7 +119,7 @@ public static class EnvironmentSync
             }
             work.Add((package, artifact));
         }
-        if (!created && stamp?.Fingerprint == fingerprint && work.Count == 0 && installed.Keys.All(wanted.ContainsKey))
+        if (!created && stamp?.Fingerprint == fingerprint && work.Count == 0 && installed.Keys.All(wanted.ContainsKey) && unowned.Count == 0)
         {
             return new SyncResult(venv, false, true, Array.Empty<string>(), Array.Empty<string>(), Array.Empty<string>(), plan.Packages.Count, clock.Elapsed);
         }
@@ -142,6 +144,19 @@ public static class EnvironmentSync
                 removed.Add($"{dist.Name} {dist.Version}");
                 log($"Removed {dist.Name} {dist.Version}");
             }
+        }
+        foreach (var entry in unowned)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (Directory.Exists(entry))
+            {
+                FileSystem.DeleteDirectory(entry);
+            }
+            else
+            {
+                FileSystem.DeleteFile(entry);
+            }
+            log($"Removed {Path.GetFileName(entry)} from site-packages (no distribution owned it)");
         }
         var added = new List<string>();
         var replaced = new List<string>();
@@ -397,16 +412,17 @@ public static class EnvironmentSync
 
     /// <summary>
     /// An installed distribution: its dist-info folder, name and version (from METADATA), the SDK's source
-    /// marker, and what is wrong with its files when something is (a file its RECORD lists is missing or has
-    /// another size), else null.
+    /// marker, what is wrong with its files when something is (a file its RECORD lists is missing or has
+    /// another size; checked for the SDK's own installs, the only ones that can be kept), else null, and the
+    /// names directly in site-packages its RECORD claims.
     /// </summary>
-    internal sealed record InstalledDistribution(string Folder, string Name, string Version, string? Source, string? Damage);
+    internal sealed record InstalledDistribution(string Folder, string Name, string Version, string? Source, string? Damage, IReadOnlyCollection<string> TopLevel);
 
     /// <summary>Every distribution in the venv's site-packages, by normalized name.</summary>
     internal static Dictionary<string, List<InstalledDistribution>> ScanInstalled(VirtualEnvironment venv)
     {
         var result = new Dictionary<string, List<InstalledDistribution>>(StringComparer.Ordinal);
-        foreach (var site in new[] { venv.PureLib, venv.PlatLib }.Distinct(StringComparer.Ordinal).Where(Directory.Exists))
+        foreach (var site in SiteFolders(venv))
         {
             foreach (var folder in Directory.EnumerateDirectories(site, "*.dist-info"))
             {
@@ -417,23 +433,46 @@ public static class EnvironmentSync
                     result[key] = list = new List<InstalledDistribution>();
                 }
                 var source = WheelInstaller.InstalledFrom(folder);
-                // Only the SDK's own installs are candidates for keeping, so only they need their files checked.
-                list.Add(new InstalledDistribution(folder, name, version, source, source is null ? null : Damage(folder, venv)));
+                var record = Path.Combine(folder, "RECORD");
+                var rows = File.Exists(record) ? RecordFile.Parse(File.ReadAllText(record, Encoding.UTF8)) : null;
+                var topLevel = new HashSet<string>(FileSystem.IsWindows ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal) { Path.GetFileName(folder) };
+                foreach (var row in rows ?? Array.Empty<RecordEntry>())
+                {
+                    var first = row.Path.Split('/')[0];
+                    if (first is not ("" or "." or ".."))
+                    {
+                        topLevel.Add(first);
+                    }
+                }
+                var damage = source is null ? null : rows is null ? "its RECORD is missing" : Damage(site, rows, venv);
+                list.Add(new InstalledDistribution(folder, name, version, source, damage, topLevel));
             }
         }
         return result;
     }
 
-    /// <summary>The first file of the distribution's RECORD that is missing or has another size than recorded, described; else null.</summary>
-    private static string? Damage(string distInfoFolder, VirtualEnvironment venv)
+    private static IEnumerable<string> SiteFolders(VirtualEnvironment venv)
+        => new[] { venv.PureLib, venv.PlatLib }.Distinct(StringComparer.Ordinal).Where(Directory.Exists);
+
+    /// <summary>
+    /// Files and folders directly in site-packages that no installed distribution's RECORD claims (dropped
+    /// there by hand, or left by a distribution removed without its RECORD); bytecode caches excepted.
+    /// </summary>
+    private static List<string> Unowned(VirtualEnvironment venv, Dictionary<string, List<InstalledDistribution>> installed)
     {
-        var record = Path.Combine(distInfoFolder, "RECORD");
-        if (!File.Exists(record))
-        {
-            return "its RECORD is missing";
-        }
-        var site = Path.GetDirectoryName(Path.GetFullPath(distInfoFolder).TrimEnd(Path.DirectorySeparatorChar))!;
-        foreach (var row in RecordFile.Parse(File.ReadAllText(record, Encoding.UTF8)))
+        var owned = new HashSet<string>(installed.Values.SelectMany(list => list).SelectMany(d => d.TopLevel),
+            FileSystem.IsWindows ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
+        return SiteFolders(venv)
+            .SelectMany(site => Directory.EnumerateFileSystemEntries(site))
+            .Where(entry => Path.GetFileName(entry) is var name && name != "__pycache__" && !owned.Contains(name))
+            .OrderBy(entry => entry, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>The first file of a RECORD that is missing or has another size than recorded, described; else null.</summary>
+    private static string? Damage(string site, IReadOnlyList<RecordEntry> rows, VirtualEnvironment venv)
+    {
+        foreach (var row in rows)
         {
             var path = Path.GetFullPath(Path.Combine(site, row.Path.Replace('/', Path.DirectorySeparatorChar)));
             if (!WheelInstaller.IsInside(venv.Root, path))

@@ -68,6 +68,12 @@ public sealed class EnvironmentSyncTests
         var other = new PackageSpec("swapped", "0.9").Wheel().WriteTo(Path.Combine(harness.Root, "other"));
         TestPython.Run(python.Executable, "-c", $"import zipfile; zipfile.ZipFile({Py(other)}).extractall({Py(site)})");
         WheelInstaller.Uninstall(Path.Combine(site, "deleted-1.0.dist-info"), harness.Venv);
+        // Files copied in without any RECORD: a module, and a package with a dist-info that lists nothing.
+        File.WriteAllText(Path.Combine(site, "stray.py"), "x = 1\n");
+        Directory.CreateDirectory(Path.Combine(site, "norecord", "sub"));
+        File.WriteAllText(Path.Combine(site, "norecord", "sub", "__init__.py"), "");
+        Directory.CreateDirectory(Path.Combine(site, "norecord-2.0.dist-info"));
+        File.WriteAllText(Path.Combine(site, "norecord-2.0.dist-info", "METADATA"), "Metadata-Version: 2.1\nName: norecord\nVersion: 2.0\n\n");
 
         var repaired = await harness.SyncAsync(plan);
         Assert.IsFalse(repaired.UpToDate);
@@ -75,14 +81,20 @@ public sealed class EnvironmentSyncTests
         {
             "emptied 1.0 was altered by hand (emptied/__init__.py is missing)",
             "handmade 0.1 was installed by hand",
+            "norecord 2.0 was installed by hand",
             "swapped 1.0 was replaced by hand (now swapped 0.9, not installed by PythonEnv.Sdk)",
             "deleted 1.0 was removed by hand",
+            "norecord/ in site-packages belonged to no distribution",
+            "stray.py in site-packages belonged to no distribution",
         }, repaired.Drift.ToArray(), string.Join("\n", repaired.Drift));
-        CollectionAssert.AreEqual(new[] { "handmade 0.1" }, repaired.Removed.ToArray());
+        CollectionAssert.AreEqual(new[] { "handmade 0.1", "norecord 2.0" }, repaired.Removed.ToArray());
         CollectionAssert.AreEquivalent(new[] { "emptied 1.0", "swapped 0.9 -> 1.0" }, repaired.Replaced.ToArray());
         CollectionAssert.AreEqual(new[] { "deleted 1.0" }, repaired.Installed.ToArray());
         Assert.AreEqual(1, repaired.Unchanged);
-        Assert.IsFalse(Directory.Exists(Path.Combine(site, "handmade")));
+        CollectionAssert.AreEquivalent(
+            new[] { "kept", "emptied", "swapped", "deleted" }.SelectMany(n => new[] { n, n + "-1.0.dist-info" }).ToArray(),
+            Directory.EnumerateFileSystemEntries(site).Select(Path.GetFileName).Where(n => n != "__pycache__").ToArray(),
+            "site-packages holds exactly the locked distributions");
         foreach (var name in new[] { "kept", "emptied", "swapped", "deleted" })
         {
             Assert.AreEqual($"hello from {name} 1.0", harness.RunInVenv($"import {name}; print({name}.hello())"));
