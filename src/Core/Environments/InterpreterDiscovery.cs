@@ -314,6 +314,10 @@ public sealed class InterpreterDiscovery
             {
                 continue;
             }
+            if (FileSystem.IsWindows && full.Split(Path.DirectorySeparatorChar).Any(part => part.Equals("WindowsApps", StringComparison.OrdinalIgnoreCase)))
+            {
+                continue; // the Microsoft Store's python.exe stub opens the Store instead of running Python
+            }
             yield return full;
         }
     }
@@ -324,10 +328,6 @@ public sealed class InterpreterDiscovery
         {
             if (FileSystem.IsWindows)
             {
-                if (full.Split(Path.DirectorySeparatorChar).Any(part => part.Equals("WindowsApps", StringComparison.OrdinalIgnoreCase)))
-                {
-                    continue; // the Microsoft Store's python.exe stub opens the Store instead of running Python
-                }
                 yield return new Candidate(Path.Combine(full, "python.exe"), "PATH");
                 yield return new Candidate(Path.Combine(full, "python3.exe"), "PATH");
                 continue;
