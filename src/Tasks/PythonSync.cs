@@ -145,7 +145,7 @@ public sealed class PythonSync : PythonIndexTask, ICancelableTask
         var ticks = observed?.Substring("observed=".Length).Split('|') ?? Array.Empty<string>();
         var changed = paths.Where((path, i) => i >= ticks.Length || ticks[i] != Ticks(path)).ToList();
         Log.LogMessage(MessageImportance.Normal, changed.Count == 0
-            ? "PythonSync: checking the environment (a setting changed)."
+            ? "PythonSync: checking the environment (the state recorded by the last sync does not match)."
             : "PythonSync: checking the environment, because these changed since the last sync: " + string.Join(", ", changed.Take(10)) + (changed.Count > 10 ? ", ..." : ""));
     }
 
@@ -180,7 +180,11 @@ public sealed class PythonSync : PythonIndexTask, ICancelableTask
         }
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(StateFile))!);
         File.WriteAllText(WatchFile, string.Join("\n", paths) + "\n");
-        File.WriteAllText(StateFile, state.ToString());
+        // Written whole or not at all: the target reads its lines by position.
+        var temporary = StateFile + ".tmp";
+        File.WriteAllText(temporary, state.ToString());
+        File.Delete(StateFile);
+        File.Move(temporary, StateFile);
     }
 
     /// <summary>A <c>;</c>-separated list (<c>,</c> accepted too), trimmed, without empty entries.</summary>
