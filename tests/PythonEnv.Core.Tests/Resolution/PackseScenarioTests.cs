@@ -31,7 +31,6 @@ public sealed class PackseScenarioTests
     private static readonly Dictionary<string, string> KnownDifferences = new(StringComparer.Ordinal)
     {
         ["extras/lock-without-metadata"] = "expects packages nothing requires (uv locks every package of the index in that test)",
-        ["fork/lowest-direct-fork-min-python"] = "uv treats a direct dependency that only applies in one fork as indirect (highest) everywhere",
         ["fork/preferences-dependent-forking-conflicting"] = "uv forks only on the requirements of versions it keeps and then finds no solution; this resolver keeps the forks a tried version caused and finds a valid one (checked in every environment)",
     };
 
