@@ -8,67 +8,74 @@ namespace PythonEnv.Locking;
 
 /// <summary>
 /// The second half of drift detection: does the lock still satisfy every declared requirement and constraint
-/// in every environment it covers? In each environment the entries whose markers hold are selected (with
-/// every extra and dependency group on); each requirement that holds there needs exactly one entry whose version it admits.
+/// everywhere it covers? Decided with the marker algebra over the lock's whole universe (requires-python and
+/// the declared environments), with every extra and dependency group selected: where a requirement holds,
+/// the entries of its package must cover it, never two at once, and each must have a version it admits.
 /// </summary>
 public static class LockVerifier
 {
     public static IReadOnlyList<string> Check(PylockFile lockFile, IReadOnlyList<RootRequirement> requirements, IReadOnlyList<RootRequirement> constraints,
-        IReadOnlyList<MarkerEnvironment> environments)
+        MarkerExpression universe, VersionSet requiresPython)
     {
         var problems = new List<string>();
-        var markers = lockFile.Packages.ToDictionary(p => p, p => p.Marker is null ? null : MarkerExpression.Parse(p.Marker));
-        foreach (var environment in environments)
+        var entries = lockFile.Packages
+            .Select(package => (Package: package, Marker: package.Marker is null
+                ? MarkerExpression.Always
+                : MarkerExpression.Parse(package.Marker).WithSelection(lockFile.Extras, lockFile.DependencyGroups)))
+            .GroupBy(entry => entry.Package.Name, StringComparer.Ordinal)
+            .ToDictionary(group => group.Key, group => group.ToList(), StringComparer.Ordinal);
+        string Where(MarkerExpression marker) =>
+            universe.Implies(marker) ? "" : $" where {marker.SimplifyAssuming(requiresPython)}";
+
+        foreach (var (requirement, isConstraint) in requirements.Select(r => (r, false)).Concat(constraints.Select(r => (r, true))))
         {
-            var where = $"Python {environment.PythonFullVersion} on {environment.SysPlatform} ({environment.PlatformMachine})";
-            var selected = lockFile.Packages
-                .Where(p => markers[p] is not { } marker || Evaluate(marker, environment, lockFile.Extras, lockFile.DependencyGroups))
-                .GroupBy(p => p.Name)
-                .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
-            foreach (var (requirement, isConstraint) in requirements.Select(r => (r, false)).Concat(constraints.Select(r => (r, true))))
+            var declared = requirement.Requirement;
+            var where = declared.Marker is null ? universe : universe.And(declared.Marker.WithExtras([])).Simplify();
+            if (where.IsNever)
             {
-                var declared = requirement.Requirement;
-                if (declared.Marker is not null && !Evaluate(declared.Marker, environment, [], []))
+                continue;
+            }
+
+            var name = declared.PackageName.Normalized;
+            var applying = (entries.TryGetValue(name, out var list) ? list : [])
+                .Where(entry => !where.And(entry.Marker).IsNever)
+                .ToList();
+            if (!isConstraint)
+            {
+                var covered = applying.Aggregate(MarkerExpression.Never, (union, entry) => union.Or(entry.Marker));
+                if (applying.Count == 0)
                 {
+                    problems.Add($"{declared} has no locked entry");
                     continue;
                 }
 
-                var name = declared.PackageName.Normalized;
-                if (!selected.TryGetValue(name, out var entries))
+                if (covered.TryNot(out var uncovered) && where.And(uncovered) is var gap && !gap.IsNever)
                 {
-                    if (!isConstraint)
+                    problems.Add($"{declared} has no locked entry{Where(gap.Simplify())}");
+                }
+            }
+
+            for (var i = 0; i < applying.Count; i++)
+            {
+                for (var j = i + 1; j < applying.Count; j++)
+                {
+                    var both = where.And(applying[i].Marker).And(applying[j].Marker);
+                    if (!both.IsNever)
                     {
-                        problems.Add($"{declared} has no locked entry for {where}");
+                        problems.Add($"{name} has two locked entries ({applying[i].Package.Version} and {applying[j].Package.Version}) that apply together{Where(both.Simplify())}");
                     }
-
-                    continue;
                 }
+            }
 
-                if (entries.Count > 1)
+            foreach (var (package, marker) in applying)
+            {
+                if (package.Version is { } text && Pep440Version.TryParse(text, out var version) && !declared.Specifier.Contains(version, prereleases: true))
                 {
-                    problems.Add($"{name} has {entries.Count} locked entries that apply to {where}");
-                    continue;
-                }
-
-                if (entries[0].Version is { } text && Pep440Version.TryParse(text, out var version) && !declared.Specifier.Contains(version, prereleases: true))
-                {
-                    problems.Add($"{declared} is not satisfied by the locked {name} {text} ({where})");
+                    problems.Add($"{declared} is not satisfied by the locked {name} {text}{Where(where.And(marker).Simplify())}");
                 }
             }
         }
 
         return problems.Distinct(StringComparer.Ordinal).ToList();
-    }
-
-    private static bool Evaluate(MarkerExpression marker, MarkerEnvironment environment, IEnumerable<string> extras, IEnumerable<string> groups)
-    {
-        try
-        {
-            return marker.Evaluate(environment, extras, groups);
-        }
-        catch (MarkerEvaluationException)
-        {
-            return false;
-        }
     }
 }

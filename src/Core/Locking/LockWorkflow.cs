@@ -86,7 +86,8 @@ public static class LockWorkflow
             return new LockOutcome(false, [], []);
         }
 
-        var drift = Drift(existing, manifest, roots, constraints, Environments(requiresPython, request.Environments, roots));
+        var drift = Drift(existing, manifest, roots, constraints, PythonResolver.Universe(requiresPython, environments),
+            PythonVersionSets.Finals(VersionSet.FromSpecifierSet(requiresPython)));
         var upgradeAll = string.Equals(request.Upgrade?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
         var upgrade = UpgradeNames(request.Upgrade);
         if (request.Mode == LockMode.Locked)
@@ -175,11 +176,9 @@ public static class LockWorkflow
 
     private static string LockDirectory(LockRequest request) => Path.GetDirectoryName(Path.GetFullPath(request.LockPath)) ?? ".";
 
-    private static readonly Regex EnvironmentSuffix = new(@"( for | that apply to | \()Python [^ ]+ on .*$", RegexOptions.CultureInvariant);
-
     /// <summary>Every difference between the lock and the declarations, one line each; empty when the lock is up to date.</summary>
     private static List<string> Drift(PylockFile? existing, LockManifest manifest, IReadOnlyList<RootRequirement> roots,
-        IReadOnlyList<RootRequirement> constraints, IReadOnlyList<MarkerEnvironment> environments)
+        IReadOnlyList<RootRequirement> constraints, MarkerExpression universe, VersionSet requiresPython)
     {
         if (existing is null)
         {
@@ -192,10 +191,7 @@ public static class LockWorkflow
         }
 
         var drift = LockManifest.Compare(existing.Manifest, manifest).Select(change => change.ToString()).ToList();
-        // The verifier speaks per environment; one line per problem is what a person can act on.
-        drift.AddRange(LockVerifier.Check(existing, roots, constraints, environments)
-            .GroupBy(problem => EnvironmentSuffix.Replace(problem, ""), StringComparer.Ordinal)
-            .Select(group => group.Count() == 1 ? group.First() : $"{group.Key} (in {group.Count()} environments)"));
+        drift.AddRange(LockVerifier.Check(existing, roots, constraints, universe, requiresPython));
         return drift;
     }
 
@@ -218,24 +214,6 @@ public static class LockWorkflow
 
         return markers;
     }
-
-    private static IReadOnlyList<MarkerEnvironment> Environments(SpecifierSet requiresPython, IReadOnlyList<string> declared, IReadOnlyList<RootRequirement> roots)
-    {
-        var platforms = roots.Select(r => r.Requirement.Marker?.ToString() ?? "").Concat(declared)
-            .SelectMany(marker => new[] { "linux", "darwin", "win32", "cygwin", "freebsd", "emscripten" }.Where(p => marker.Contains(p)))
-            .Distinct(StringComparer.Ordinal);
-        var universe = TargetEnvironments.Universal(requiresPython, platforms);
-        if (declared.Count == 0)
-        {
-            return universe;
-        }
-
-        var markers = declared.Select(MarkerExpression.Parse).ToList();
-        return universe.Where(environment => markers.Any(marker => Holds(marker, environment))).ToList();
-    }
-
-    private static bool Holds(MarkerExpression marker, MarkerEnvironment environment) =>
-        Resolution.MarkerScope.Evaluate(marker, environment, []);
 
     private static RootRequirement Root(DeclaredRequirement declared) => new(declared.Requirement, declared.Group, declared.Location.ToString());
 

@@ -69,8 +69,8 @@ public static class PylockReader
             return new PylockFile
             {
                 LockVersion = lockVersion,
-                Environments = StringArray(document, "environments"),
-                RequiresPython = OptionalString(document, "requires-python"),
+                Environments = Markers(document, "environments"),
+                RequiresPython = RequiresPython(document, "requires-python"),
                 Extras = StringArray(document, "extras"),
                 DependencyGroups = StringArray(document, "dependency-groups"),
                 DefaultGroups = StringArray(document, "default-groups"),
@@ -143,14 +143,45 @@ public static class PylockReader
             {
                 Name = name,
                 Version = version,
-                Marker = OptionalString(table, "marker"),
-                RequiresPython = OptionalString(table, "requires-python"),
+                Marker = Marker(table, "marker", $"the marker of {name} {version}"),
+                RequiresPython = RequiresPython(table, $"the requires-python of {name} {version}"),
                 Index = index,
                 Dependencies = ReadDependencies(table, name),
                 Sdist = sdist,
                 Wheels = wheels,
                 OtherSourceKind = others.FirstOrDefault(),
             };
+        }
+
+        /// <summary>An optional PEP 508 marker; one that does not parse is an error at its line.</summary>
+        private string? Marker(TomlTable table, string key, string what)
+        {
+            var text = OptionalString(table, key);
+            if (text is not null && !MarkerExpression.TryParse(text, out _))
+            {
+                throw Error(Line(table, key), $"{what}, \"{text}\", is not a PEP 508 marker.");
+            }
+
+            return text;
+        }
+
+        private List<string> Markers(TomlTable table, string key)
+        {
+            var markers = StringArray(table, key);
+            var bad = markers.FirstOrDefault(text => !MarkerExpression.TryParse(text, out _));
+            return bad is null ? markers : throw Error(Line(table, key), $"\"{bad}\" in \"{key}\" is not a PEP 508 marker.");
+        }
+
+        /// <summary>An optional requires-python; one that is not a PEP 440 specifier set is an error at its line.</summary>
+        private string? RequiresPython(TomlTable table, string what)
+        {
+            var text = OptionalString(table, "requires-python");
+            if (text is not null && !SpecifierSet.TryParse(text, out _))
+            {
+                throw Error(Line(table, "requires-python"), $"{what}, \"{text}\", is not a PEP 440 version specifier set.");
+            }
+
+            return text;
         }
 
         private List<LockedDependency> ReadDependencies(TomlTable table, string owner)

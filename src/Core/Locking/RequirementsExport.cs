@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
-using System.Text.RegularExpressions;
 using PythonEnv.Packaging;
 using PythonEnv.Resolution;
 
@@ -84,13 +83,10 @@ public static class RequirementsExport
         return folders;
     }
 
-    // PEP 751's dependency_groups is unknown to pip: each "'g' in dependency_groups" becomes a comparison
-    // that is always true (group selected) or always false, so the rest of the marker still applies.
-    private static readonly Regex GroupTest = new("""(['"])(?<group>[^'"]+)\1\s+in\s+dependency_groups""", RegexOptions.CultureInvariant);
-
     /// <summary>
-    /// The entry's marker with the dependency groups decided: null when the entry always applies, empty when it
-    /// applies in none of the lock's environments with the selected groups.
+    /// The entry's marker as pip can read it: PEP 751's <c>'g' in dependency_groups</c> and <c>'x' in extras</c>
+    /// are unknown to pip, so they are decided for the selected groups (and no extras); null when the entry
+    /// then applies everywhere the lock covers, empty when it applies nowhere.
     /// </summary>
     private static string? Marker(string? marker, PylockFile lockFile, HashSet<string> selected)
     {
@@ -99,20 +95,14 @@ public static class RequirementsExport
             return null;
         }
 
-        var text = GroupTest.Replace(marker, match => selected.Contains(match.Groups["group"].Value) ? "python_version >= \"0\"" : "python_version < \"0\"");
-        var parsed = MarkerExpression.Parse(text);
+        var decided = MarkerExpression.Parse(marker).WithSelection([], selected);
         var requiresPython = lockFile.RequiresPython is { } range && SpecifierSet.TryParse(range, out var set) ? set : SpecifierSet.Parse(">=3.8");
-        var applies = TargetEnvironments.Universal(requiresPython).Any(environment =>
+        var universe = PythonResolver.Universe(requiresPython, lockFile.Environments.Select(MarkerExpression.Parse).ToList());
+        if (universe.And(decided).IsNever)
         {
-            try
-            {
-                return parsed.Evaluate(environment);
-            }
-            catch (MarkerEvaluationException)
-            {
-                return true;
-            }
-        });
-        return applies ? parsed.ToString() : "";
+            return "";
+        }
+
+        return universe.Implies(decided) ? null : decided.ToString();
     }
 }

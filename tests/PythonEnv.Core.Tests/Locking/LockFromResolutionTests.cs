@@ -46,12 +46,44 @@ public sealed class LockFromResolutionTests
         CollectionAssert.AreEquivalent(new[] { "1.0.0 ; sys_platform == \"darwin\"", "2.0.0 ; sys_platform != \"darwin\"" }, entries, string.Join("\n", entries));
         Assert.AreEqual(3, lockFile.Manifest!.Forks.Count, string.Join("\n", lockFile.Manifest.Forks));
         Assert.IsTrue(lockFile.Packages.All(p => p.Wheels.Count > 0 && p.Sdist is not null && p.Index is not null));
-        var environments = TargetEnvironments.Universal(SpecifierSet.Parse(">=3.12"));
-        Assert.AreEqual(0, LockVerifier.Check(lockFile, requirements, [], environments).Count);
+        var universe = PythonResolver.Universe(SpecifierSet.Parse(">=3.12"), []);
+        var python = VersionSet.FromSpecifierSet(SpecifierSet.Parse(">=3.12"));
+        Assert.AreEqual(0, LockVerifier.Check(lockFile, requirements, [], universe, python).Count);
 
         var tightened = new[] { Req("a>=3 ; sys_platform == 'linux'"), requirements[1], requirements[2] };
-        var problems = LockVerifier.Check(lockFile, tightened, [], environments);
-        Assert.IsTrue(problems.Count > 0 && problems.All(p => p.Contains("a>=3", StringComparison.Ordinal)), string.Join("\n", problems));
+        CollectionAssert.AreEqual(
+            new[] { "a>=3; sys_platform == \"linux\" is not satisfied by the locked a 2.0.0 where sys_platform == \"linux\"" },
+            LockVerifier.Check(lockFile, tightened, [], universe, python).ToArray());
+    }
+
+    [TestMethod]
+    public void TheVerifierFindsGapsAndOverlapsEverywhereTheLockCovers()
+    {
+        var lockFile = new PylockFile
+        {
+            Extras = ["cli"],
+            Packages =
+            [
+                new LockedPackage { Name = "a", Version = "1.0", Marker = "sys_platform == 'linux'" },
+                new LockedPackage { Name = "a", Version = "2.0", Marker = "sys_platform == 'win32' or python_version >= '3.13'" },
+                new LockedPackage { Name = "click", Version = "8.0", Marker = "'cli' in extras" },
+            ],
+        };
+        var universe = PythonResolver.Universe(SpecifierSet.Parse(">=3.12"), []);
+        var python = VersionSet.FromSpecifierSet(SpecifierSet.Parse(">=3.12"));
+
+        var problems = LockVerifier.Check(lockFile, [Req("a"), Req("click", extra: "cli")], [], universe, python);
+        CollectionAssert.AreEquivalent(
+            new[]
+            {
+                // Neither entry applies on macOS (or FreeBSD...) before 3.13; both apply on Linux from 3.13.
+                "a has no locked entry where python_version < \"3.13\" and sys_platform != \"linux\" and sys_platform != \"win32\"",
+                "a has two locked entries (1.0 and 2.0) that apply together where python_version >= \"3.13\" and sys_platform == \"linux\"",
+            },
+            problems.ToArray(), string.Join("\n", problems));
+
+        var withEnvironments = PythonResolver.Universe(SpecifierSet.Parse(">=3.12"), [MarkerExpression.Parse("sys_platform == 'win32'")]);
+        Assert.AreEqual(0, LockVerifier.Check(lockFile, [Req("a>=2"), Req("click", extra: "cli")], [], withEnvironments, python).Count);
     }
 
     [TestMethod]

@@ -51,7 +51,7 @@ public sealed class LockWorkflowTests
             Assert.AreEqual(DiagnosticCodes.LockOutOfDate, error.Code);
             StringAssert.Contains(error.Message, "~ dependency a: a<2 -> a>=2");
             StringAssert.Contains(error.Message, "+ dependency d");
-            StringAssert.Contains(error.Message, "a>=2 is not satisfied by the locked a 1.0 (in ");
+            StringAssert.Contains(error.Message, "a>=2 is not satisfied by the locked a 1.0" + Environment.NewLine);
             StringAssert.Contains(error.Message, LockWorkflow.FixCommand);
             Assert.IsTrue(error.Message.Split('\n').Length < 12, error.Message);
             CollectionAssert.AreEqual(bytes, File.ReadAllBytes(lockPath), "Locked never writes");

@@ -131,6 +131,10 @@ public sealed class PylockFileTests
     [DataRow("lock-version = \"1.0\"\ncreated-by = \"x\"\n[[packages]]\nname = \"a\"\nupload = 1\n", 5, "unknown key \"upload\"")]
     [DataRow("lock-version = \"1.0\"\ncreated-by = \"x\"\n[[packages]]\nname = \"a\"\n[packages.sdist]\nurl = \"https://x/a-1.tar.gz\"\nupload-time = 2024-01-01\nhashes = {md5 = \"ab\"}\n", 7, "offset date-time")]
     [DataRow("lock-version = \"1.0\"\ncreated-by = \"x\"\n[[packages]]\nname = \"a\"\n[packages.sdist]\nurl = \"https://x/a-1.tar.gz\"\nhashes = {md5 = \"ab\"}\n[[packages]]\nname = \"a\"\n[packages.sdist]\nurl = \"https://x/a-1.tar.gz\"\nhashes = {md5 = \"ab\"}\n", 9, "listed twice")]
+    [DataRow("lock-version = \"1.0\"\ncreated-by = \"x\"\nenvironments = [\"sys_platform == 'linux'\", \"os_name ==\"]\npackages = []\n", 3, "\"os_name ==\" in \"environments\" is not a PEP 508 marker")]
+    [DataRow("lock-version = \"1.0\"\ncreated-by = \"x\"\nrequires-python = \"=>3.9\"\npackages = []\n", 3, "is not a PEP 440 version specifier set")]
+    [DataRow("lock-version = \"1.0\"\ncreated-by = \"x\"\n[[packages]]\nname = \"a\"\nversion = \"1\"\nmarker = \"sys_platform = 'linux'\"\n[packages.sdist]\nurl = \"https://x/a-1.tar.gz\"\nhashes = {md5 = \"ab\"}\n", 6, "the marker of a 1, \"sys_platform = 'linux'\", is not a PEP 508 marker")]
+    [DataRow("lock-version = \"1.0\"\ncreated-by = \"x\"\n[[packages]]\nname = \"a\"\nversion = \"1\"\nrequires-python = \">=3.9.*\"\n[packages.sdist]\nurl = \"https://x/a-1.tar.gz\"\nhashes = {md5 = \"ab\"}\n", 6, "the requires-python of a 1")]
     public void BrokenLocksAreReportedWithTheirLine(string text, int line, string message)
     {
         var error = Assert.ThrowsExactly<PythonEnvException>(() => PylockReader.Read(text, "/repo/pylock.toml"));

@@ -18,21 +18,31 @@ public sealed partial class MarkerExpression
     /// environment only, so the algebra can compare it with a fork's marker. Comparisons that cannot be
     /// decided (<c>extra ~= 'x'</c>) stay as they are.
     /// </summary>
-    public MarkerExpression WithExtras(IEnumerable<string> extras)
+    public MarkerExpression WithExtras(IEnumerable<string> extras) =>
+        Decided(new MarkerEvaluator(NoEnvironment, extras.ToList(), null), variable => variable == MarkerVariables.Extra);
+
+    /// <summary>
+    /// The marker of a lock entry (PEP 751) with its <c>'x' in extras</c> and <c>'g' in dependency_groups</c>
+    /// tests decided for the extras and groups an install selects; what remains is about the environment only.
+    /// </summary>
+    public MarkerExpression WithSelection(IEnumerable<string> extras, IEnumerable<string> dependencyGroups) =>
+        Decided(new MarkerEvaluator(NoEnvironment, extras.ToList(), dependencyGroups.ToList()),
+            variable => variable == MarkerVariables.Extras || variable == MarkerVariables.DependencyGroups);
+
+    private MarkerExpression Decided(MarkerEvaluator evaluator, Func<string?, bool> decides)
     {
-        var requested = extras.ToList();
-        var resolved = Decide(Root, requested);
+        var resolved = Decide(Root, evaluator, decides);
         return ReferenceEquals(resolved, Root) ? this : new MarkerExpression(resolved);
     }
 
-    private static MarkerNode Decide(MarkerNode node, List<string> extras)
+    private static MarkerNode Decide(MarkerNode node, MarkerEvaluator evaluator, Func<string?, bool> decides)
     {
         switch (node)
         {
-            case MarkerComparison comparison when comparison.Variable == MarkerVariables.Extra:
+            case MarkerComparison comparison when decides(comparison.Variable):
                 try
                 {
-                    return new MarkerEvaluator(NoEnvironment, extras, null).Evaluate(comparison) ? MarkerConstant.True : MarkerConstant.Never;
+                    return evaluator.Evaluate(comparison) ? MarkerConstant.True : MarkerConstant.Never;
                 }
                 catch (MarkerEvaluationException)
                 {
@@ -40,7 +50,7 @@ public sealed partial class MarkerExpression
                 }
 
             case MarkerSequence sequence:
-                return Fold(sequence, sequence.Items.Select(item => Decide(item, extras)).ToList());
+                return Fold(sequence, sequence.Items.Select(item => Decide(item, evaluator, decides)).ToList());
             default:
                 return node;
         }

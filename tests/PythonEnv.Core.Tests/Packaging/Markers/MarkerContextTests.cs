@@ -29,6 +29,19 @@ public sealed class MarkerContextTests
     }
 
     [TestMethod]
+    [DataRow("'cli' in extras", "cli", "", "")]
+    [DataRow("'cli' in extras", "", "", "python_version < \"0\"")]
+    [DataRow("'CLI' in extras and sys_platform == 'win32'", "cli", "", "sys_platform == \"win32\"")]
+    [DataRow("'dev' in dependency_groups or 'cli' in extras", "", "dev", "")]
+    [DataRow("'dev' in dependency_groups and python_version >= '3.10'", "", "test", "python_version < \"0\"")]
+    [DataRow("extra == 'cli'", "cli", "", "extra == \"cli\"")]
+    public void LockMarkersAreDecidedForTheSelectedExtrasAndGroups(string marker, string extras, string groups, string expected)
+    {
+        static string[] List(string text) => text.Length == 0 ? [] : text.Split(',');
+        Assert.AreEqual(expected, M(marker).WithSelection(List(extras), List(groups)).ToString());
+    }
+
+    [TestMethod]
     [DataRow("sys_platform == 'linux'", "")]
     [DataRow("python_version >= '3.10'", ">=3.10")]
     [DataRow("python_version < '3.10' or python_full_version >= '3.12.1'", "<3.10 || >=3.12.1")]
