@@ -18,6 +18,9 @@ public sealed class PythonExportRequirements : Task
     /// <summary>Dependency groups to include besides the main dependencies, separated by <c>;</c>.</summary>
     public string? Groups { get; set; }
 
+    /// <summary>The project's extras to include, separated by <c>;</c>.</summary>
+    public string? Extras { get; set; }
+
     public override bool Execute()
     {
         try
@@ -30,7 +33,10 @@ public sealed class PythonExportRequirements : Task
 
             var groups = (Groups ?? "").Split(';').Select(g => g.Trim()).Where(g => g.Length > 0);
             var folder = Path.GetDirectoryName(Path.GetFullPath(OutputFile));
-            var text = RequirementsExport.Write(PylockReader.Load(LockFile), groups, Path.GetDirectoryName(Path.GetFullPath(LockFile)), folder);
+            var lockFile = PylockReader.Load(LockFile);
+            var extras = LockSelection.KnownExtras(lockFile, (Extras ?? "").Split(';', ',').Select(e => e.Trim()).Where(e => e.Length > 0), "PythonExportExtras", LockFile);
+
+            var text = RequirementsExport.Write(lockFile, groups, Path.GetDirectoryName(Path.GetFullPath(LockFile)), folder, extras);
             Directory.CreateDirectory(folder!);
             File.WriteAllText(OutputFile, text, new UTF8Encoding(false));
             Log.LogMessage(MessageImportance.High, $"PythonExportRequirements: wrote {OutputFile}");

@@ -34,12 +34,7 @@ public static class LockInstallPlan
                 $"PythonInstallGroups names the group '{unknownGroup}', which the lock does not have (it has: {string.Join(", ", lockFile.DependencyGroups)}).", lockPath);
         }
 
-        var unknownExtra = selectedExtras.FirstOrDefault(e => !lockFile.Extras.Contains(PackageName.Normalize(e), StringComparer.Ordinal));
-        if (unknownExtra is not null)
-        {
-            throw new PythonEnvException(DiagnosticCodes.InvalidLock,
-                $"PythonInstallExtras names the extra '{unknownExtra}', which the lock does not have (it has: {(lockFile.Extras.Count == 0 ? "none" : string.Join(", ", lockFile.Extras))}). Declare it under [project.optional-dependencies] in pyproject.toml, or remove it from PythonInstallExtras.", lockPath);
-        }
+        selectedExtras = LockSelection.KnownExtras(lockFile, selectedExtras, "PythonInstallExtras", lockPath);
 
         // The direct requirements (recorded in the lock's manifest) are installed as REQUESTED.
         var requested = new HashSet<string>(StringComparer.Ordinal);

@@ -11,7 +11,7 @@ namespace PythonEnv.Locking;
 /// Writes a lock as a pip requirements file (<c>PythonExportRequirements</c>): one <c>name==version</c> line
 /// per entry with its marker and a <c>--hash=sha256:</c> per locked file, so
 /// <c>pip install --require-hashes --no-deps -r</c> installs exactly the lock. Entries of dependency groups
-/// are included only for the groups asked for. Files the lock names on the local file system (PEP 751 <c>path</c>,
+/// and the project's extras are included only for the groups and extras asked for. Files the lock names on the local file system (PEP 751 <c>path</c>,
 /// <c>file:</c> URLs) become <c>--find-links</c> lines for their folders, relative to the requirements file
 /// (pip resolves a relative find-links folder against the file that names it), so pip finds them too.
 /// </summary>
@@ -21,13 +21,16 @@ public static class RequirementsExport
     /// <param name="groups">Dependency groups to include besides the main dependencies.</param>
     /// <param name="lockDirectory">The lock file's folder, which its relative <c>path</c> entries are relative to.</param>
     /// <param name="outputDirectory">The folder the requirements file is written to, which its <c>--find-links</c> lines are relative to.</param>
-    public static string Write(PylockFile lockFile, IEnumerable<string>? groups = null, string? lockDirectory = null, string? outputDirectory = null)
+    /// <param name="extras">The project's extras to include.</param>
+    public static string Write(PylockFile lockFile, IEnumerable<string>? groups = null, string? lockDirectory = null, string? outputDirectory = null,
+        IEnumerable<string>? extras = null)
     {
         var selected = new HashSet<string>(groups ?? [], StringComparer.Ordinal);
+        var selectedExtras = (extras ?? []).ToList();
         var packages = new List<(LockedPackage Package, string? Marker)>();
         foreach (var package in lockFile.Packages.OrderBy(p => p.Name, StringComparer.Ordinal).ThenBy(p => p.Version, StringComparer.Ordinal))
         {
-            var marker = package.Version is null ? "" : Marker(package.Marker, lockFile, selected);
+            var marker = package.Version is null ? "" : Marker(package.Marker, lockFile, selected, selectedExtras);
             if (marker is not { Length: 0 })
             {
                 packages.Add((package, marker));
@@ -85,17 +88,17 @@ public static class RequirementsExport
 
     /// <summary>
     /// The entry's marker as pip can read it: PEP 751's <c>'g' in dependency_groups</c> and <c>'x' in extras</c>
-    /// are unknown to pip, so they are decided for the selected groups (and no extras); null when the entry
+    /// are unknown to pip, so they are decided for the selected groups and extras; null when the entry
     /// then applies everywhere the lock covers, empty when it applies nowhere.
     /// </summary>
-    private static string? Marker(string? marker, PylockFile lockFile, HashSet<string> selected)
+    private static string? Marker(string? marker, PylockFile lockFile, HashSet<string> selected, List<string> extras)
     {
         if (marker is null)
         {
             return null;
         }
 
-        var decided = MarkerExpression.Parse(marker).WithSelection([], selected);
+        var decided = MarkerExpression.Parse(marker).WithSelection(extras, selected);
         var requiresPython = lockFile.RequiresPython is { } range && SpecifierSet.TryParse(range, out var set) ? set : SpecifierSet.Parse(">=3.8");
         var universe = PythonResolver.Universe(requiresPython, lockFile.Environments.Select(MarkerExpression.Parse).ToList());
         if (universe.And(decided).IsNever)

@@ -24,8 +24,12 @@ public sealed class RequirementsExportTests
         CreatedBy = "test",
         RequiresPython = ">=3.10",
         DependencyGroups = ["dev"],
+        Extras = ["cli"],
         Packages =
         [
+            Package("click", "8.0", "'cli' in extras", "cc"),
+            Package("colorama", "0.4", "sys_platform == 'win32' and 'cli' in extras", "co"),
+            Package("old", "1.0", "python_version < '3.10'", "oo"),
             Package("b", "2.0", "sys_platform == \"linux\"", "bb"),
             Package("a", "1.0", null, "a2", "a1"),
             Package("pytest", "8.0", "'dev' in dependency_groups", "pp"),
@@ -39,6 +43,8 @@ public sealed class RequirementsExportTests
         StringAssert.Contains(text, "a==1.0 \\\n    --hash=sha256:a1 \\\n    --hash=sha256:a2\n");
         StringAssert.Contains(text, "b==2.0 ; sys_platform == \"linux\" \\\n    --hash=sha256:bb\n");
         Assert.IsFalse(text.Contains("pytest", System.StringComparison.Ordinal), "groups are left out unless asked for");
+        Assert.IsFalse(text.Contains("click", System.StringComparison.Ordinal), "extras are left out unless asked for");
+        Assert.IsFalse(text.Contains("old==", System.StringComparison.Ordinal), "an entry for no Python the lock covers is left out");
     }
 
     [TestMethod]
@@ -47,5 +53,23 @@ public sealed class RequirementsExportTests
         var text = RequirementsExport.Write(Lock, ["dev"]);
         StringAssert.Contains(text, "pytest==8.0");
         Assert.IsFalse(text.Contains("dependency_groups", System.StringComparison.Ordinal), text);
+    }
+
+    [TestMethod]
+    public void SelectedExtrasAreIncludedWithTheRestOfTheirMarker()
+    {
+        var text = RequirementsExport.Write(Lock, extras: ["CLI"]);
+        StringAssert.Contains(text, "click==8.0 \\\n");
+        StringAssert.Contains(text, "colorama==0.4 ; sys_platform == \"win32\" \\\n");
+        Assert.IsFalse(text.Contains("in extras", System.StringComparison.Ordinal), text);
+    }
+
+    [TestMethod]
+    public void AnExtraTheLockDoesNotHaveIsAnError()
+    {
+        var error = Assert.ThrowsExactly<PythonEnv.Diagnostics.PythonEnvException>(() => LockSelection.KnownExtras(Lock, ["gui"], "PythonExportExtras", "/repo/pylock.toml"));
+        StringAssert.Contains(error.Message, "PythonExportExtras names the extra 'gui'");
+        StringAssert.Contains(error.Message, "it has: cli");
+        Assert.AreEqual("/repo/pylock.toml", error.File);
     }
 }
