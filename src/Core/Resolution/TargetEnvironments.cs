@@ -46,9 +46,10 @@ public static class TargetEnvironments
     }
 
     /// <summary>
-    /// Sample environments of a universal resolution: every platform family, at each Python minor version the
-    /// project allows (from its lowest allowed version up to 3.15), plus any platform named by the
-    /// <paramref name="extraPlatforms"/> (sys_platform values markers mention).
+    /// Concrete sample environments of what a universal lock covers: every platform family, at each Python minor
+    /// version the project allows (from its lowest allowed version up to 3.15), plus any platform named by the
+    /// <paramref name="extraPlatforms"/>. The resolver and the lock verifier reason with markers, not samples;
+    /// these are for checking a universal result by plain evaluation, environment by environment.
     /// </summary>
     public static IReadOnlyList<MarkerEnvironment> Universal(SpecifierSet requiresPython, IEnumerable<string>? extraPlatforms = null)
     {
