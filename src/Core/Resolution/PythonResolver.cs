@@ -216,13 +216,14 @@ public sealed class PythonResolver
                     entries.Add((name, version), entry);
                 }
 
-                entry.Marker = entry.Marker is null ? marker : entry.Marker.Or(marker).Simplify();
+                entry.Markers.Add(marker);
+                entry.WholeForks += marker.Equals(part.Scope.Fork) ? 1 : 0;
                 entry.Dependencies.UnionWith(flow.DependenciesOf(name));
             }
         }
 
         var packages = entries.Values
-            .Select(entry => entry.ToPackage(universe, python))
+            .Select(entry => entry.ToPackage(universe, python, entry.WholeForks == parts.Count))
             .OrderBy(package => package.Name.Normalized, StringComparer.Ordinal)
             .ThenBy(package => package.Version)
             .ToList();
@@ -243,6 +244,7 @@ public sealed class PythonResolver
         private readonly HashSet<(PackageName, string?)> _queued = new();
         private readonly Dictionary<(PackageName, string?), int> _growth = new();
         private readonly Dictionary<PackageName, HashSet<PackageName>> _edges = new();
+        private readonly Dictionary<(string, string, string?), MarkerExpression> _restricted = new();
 
         public MarkerFlow(Solved part) => _part = part;
 
@@ -300,16 +302,29 @@ public sealed class PythonResolver
                 return context;
             }
 
-            return _part.Scope.IsUniversal
-                ? context.And(MarkerScope.InContext(marker, extra)).Simplify()
-                : _part.Scope.Includes(marker, extra) ? context : MarkerExpression.Never;
+            if (!_part.Scope.IsUniversal)
+            {
+                return _part.Scope.Includes(marker, extra) ? context : MarkerExpression.Never;
+            }
+
+            // The same (context, marker) pairs recur across a graph; the algebra is the expensive part.
+            var key = (context.ToString(), marker.ToString(), extra);
+            if (!_restricted.TryGetValue(key, out var restricted))
+            {
+                var inContext = MarkerScope.InContext(marker, extra);
+                restricted = context.Implies(inContext) ? context : context.And(inContext).Simplify();
+                _restricted[key] = restricted;
+            }
+
+            return restricted;
         }
 
         private void Reach((PackageName, string?) node, MarkerExpression marker)
         {
             if (Reached.TryGetValue(node, out var before))
             {
-                if (marker.Implies(before))
+                // Most markers are the fork itself or one already reached: no algebra needed for those.
+                if (before.Equals(_part.Scope.Fork) || before.Equals(marker) || marker.Implies(before))
                 {
                     return;
                 }
@@ -344,14 +359,19 @@ public sealed class PythonResolver
 
         public Pep440Version Version { get; }
 
-        public MarkerExpression? Marker { get; set; }
+        /// <summary>Where the entry is needed, one marker per fork that reaches it.</summary>
+        public List<MarkerExpression> Markers { get; } = [];
+
+        /// <summary>How many forks need the entry throughout.</summary>
+        public int WholeForks { get; set; }
 
         public HashSet<PackageName> Dependencies { get; } = [];
 
-        public ResolvedPackage ToPackage(MarkerExpression universe, VersionSet python)
+        public ResolvedPackage ToPackage(MarkerExpression universe, VersionSet python, bool everywhere)
         {
-            // Needed everywhere the lock covers: no marker at all.
-            string? marker = Marker is null || universe.Implies(Marker) ? null : Marker.SimplifyAssuming(python).ToString();
+            // Needed everywhere the lock covers (throughout every fork, which together are the universe): no marker at all.
+            var where = everywhere ? universe : Markers.Count == 1 ? Markers[0] : Markers.Aggregate((a, b) => a.Or(b)).Simplify();
+            string? marker = everywhere || universe.Implies(where) ? null : where.SimplifyAssuming(python).ToString();
             var candidate = _provider.CandidateOf(Name, Version);
             var metadata = _provider.Metadata(Name, Version);
             return new ResolvedPackage(Name, Version, string.IsNullOrEmpty(marker) ? null : marker, _provider.IndexOf(Name), candidate.Files, metadata.RequiresPython,

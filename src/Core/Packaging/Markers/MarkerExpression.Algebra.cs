@@ -104,7 +104,7 @@ public sealed partial class MarkerExpression
         {
             try
             {
-                return MarkerNormalForm.Not(NormalForm()).Count == 0;
+                return NegatedNormalForm().Count == 0;
             }
             catch (MarkerTooComplexException)
             {
@@ -154,8 +154,8 @@ public sealed partial class MarkerExpression
         {
             var mine = NormalForm();
             var theirs = other.NormalForm();
-            return MarkerNormalForm.And(mine, MarkerNormalForm.Not(theirs)).Count == 0
-                && MarkerNormalForm.And(theirs, MarkerNormalForm.Not(mine)).Count == 0;
+            return MarkerNormalForm.And(mine, other.NegatedNormalForm()).Count == 0
+                && MarkerNormalForm.And(theirs, NegatedNormalForm()).Count == 0;
         }
         catch (MarkerTooComplexException)
         {
@@ -169,7 +169,7 @@ public sealed partial class MarkerExpression
         _ = other ?? throw new ArgumentNullException(nameof(other));
         try
         {
-            return MarkerNormalForm.And(NormalForm(), MarkerNormalForm.Not(other.NormalForm())).Count == 0;
+            return MarkerNormalForm.And(NormalForm(), other.NegatedNormalForm()).Count == 0;
         }
         catch (MarkerTooComplexException)
         {
@@ -179,7 +179,12 @@ public sealed partial class MarkerExpression
 
     private List<MarkerClause>? _normalForm;
 
+    private List<MarkerClause>? _negatedNormalForm;
+
     private List<MarkerClause> NormalForm() => _normalForm ??= MarkerNormalForm.From(Root);
+
+    // Kept: the resolver asks "does x imply this?" of the same marker many times.
+    private List<MarkerClause> NegatedNormalForm() => _negatedNormalForm ??= MarkerNormalForm.Not(NormalForm());
 
     private MarkerExpression Combine(MarkerExpression other, bool or)
     {
