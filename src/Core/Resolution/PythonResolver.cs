@@ -124,7 +124,8 @@ public sealed class PythonResolver
     /// <summary>The previous resolution's forks, within today's universe, plus whatever of the universe they do not cover.</summary>
     private List<MarkerExpression> InitialForks(MarkerExpression universe)
     {
-        var forks = _options.Forks.Select(fork => universe.And(fork).Simplify()).Where(fork => !fork.IsNever).ToList();
+        // An upgrade of everything starts afresh, as it ignores every other trace of the old lock.
+        var forks = _options.UpgradeAll ? [] : _options.Forks.Select(fork => universe.And(fork).Simplify()).Where(fork => !fork.IsNever).ToList();
         var disjoint = forks.Select((fork, i) => forks.Skip(i + 1).All(other => fork.IsDisjointWith(other))).All(ok => ok);
         if (forks.Count == 0 || !disjoint)
         {
@@ -227,11 +228,17 @@ public sealed class PythonResolver
             .OrderBy(package => package.Name.Normalized, StringComparer.Ordinal)
             .ThenBy(package => package.Version)
             .ToList();
-        var forks = parts.Count > 1
+        // Forks are worth recording only where they chose differently; identical parts (a divergence that went
+        // away since the last lock) are dropped, so the next resolution starts whole again.
+        var differ = parts.Skip(1).Any(part => !SamePins(part.Pins, parts[0].Pins));
+        var forks = parts.Count > 1 && differ
             ? parts.Select(part => part.Scope.Fork.SimplifyAssuming(python).ToString()).ToList()
             : [];
         return new ResolutionResult(packages, forks);
     }
+
+    private static bool SamePins(Dictionary<PackageName, Pep440Version> a, Dictionary<PackageName, Pep440Version> b) =>
+        a.Count == b.Count && a.All(pin => b.TryGetValue(pin.Key, out var version) && version.Equals(pin.Value));
 
     /// <summary>Markers flowing through one fork's solution, from the project to every (package, extra) it reaches.</summary>
     private sealed class MarkerFlow

@@ -158,7 +158,7 @@ public sealed class UniversalResolutionTests
     [TestMethod]
     public async Task TheForksOfTheLastResolutionAreWhereTheNextOneStarts()
     {
-        var requirements = new[] { Req("lib>=2; sys_platform == 'linux'"), Req("lib; sys_platform != 'linux'"), Req("other") };
+        var requirements = new[] { Req("lib>=2; sys_platform == 'linux'"), Req("lib<2; sys_platform != 'linux'"), Req("other") };
         var (first, second) = await WithIndex(
             index =>
             {
@@ -178,8 +178,30 @@ public sealed class UniversalResolutionTests
                 return (first, new PythonResolver(source, again).Resolve(requirements));
             });
 
+        Assert.AreEqual(2, first.Forks.Count);
         CollectionAssert.AreEqual(first.Packages.Select(p => p.ToString()).ToList(), second.Packages.Select(p => p.ToString()).ToList());
         CollectionAssert.AreEqual(first.Forks.ToList(), second.Forks.ToList());
+    }
+
+    [TestMethod]
+    public async Task ForksThatNoLongerChooseDifferentlyAreDropped()
+    {
+        // The lock was forked for a divergence the project no longer declares.
+        var options = new ResolverOptions
+        {
+            RequiresPython = Universal.RequiresPython,
+            Forks = [MarkerExpression.Parse("sys_platform == 'linux'"), MarkerExpression.Parse("sys_platform != 'linux'")],
+        };
+        var result = await WithIndex(
+            index =>
+            {
+                index.Publish(Spec("lib", "1.0"));
+                index.Publish(Spec("lib", "2.0"));
+            },
+            source => new PythonResolver(source, options).Resolve([Req("lib")]));
+
+        Assert.AreEqual(0, result.Forks.Count, string.Join("\n", result.Forks));
+        CollectionAssert.AreEqual(new[] { "lib 2.0" }, Entries(result, "lib"));
     }
 
     [TestMethod]
