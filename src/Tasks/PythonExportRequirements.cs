@@ -31,10 +31,10 @@ public sealed class PythonExportRequirements : Task
                     $"There is no lock file to export at '{LockFile}'. Run 'dotnet build -t:PythonLock' first.", LockFile);
             }
 
-            var groups = (Groups ?? "").Split(';').Select(g => g.Trim()).Where(g => g.Length > 0);
+            var groups = PropertyLists.Items(Groups);
             var folder = Path.GetDirectoryName(Path.GetFullPath(OutputFile));
             var lockFile = PylockReader.Load(LockFile);
-            var extras = LockSelection.KnownExtras(lockFile, (Extras ?? "").Split(';', ',').Select(e => e.Trim()).Where(e => e.Length > 0), "PythonExportExtras", LockFile);
+            var extras = LockSelection.KnownExtras(lockFile, PropertyLists.Names(Extras), "PythonExportExtras", LockFile);
 
             var text = RequirementsExport.Write(lockFile, groups, Path.GetDirectoryName(Path.GetFullPath(LockFile)), folder, extras);
             Directory.CreateDirectory(folder!);

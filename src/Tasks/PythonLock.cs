@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
-using System.Threading;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using PythonEnv.Diagnostics;
@@ -18,10 +17,8 @@ namespace PythonEnv.Sdk.Tasks;
 /// by <c>PythonLockMode</c>: Update re-resolves when they drifted, Locked fails with PYENV3001, Frozen does nothing.
 /// On success it records the declaration files it read (for the target's Inputs) and touches the stamp (its Outputs).
 /// </summary>
-public sealed class PythonLock : PythonIndexTask, ICancelableTask
+public sealed class PythonLock : PythonIndexTask
 {
-    private readonly CancellationTokenSource _cancel = new();
-
     [Required] public string LockFile { get; set; } = "";
     public ITaskItem[] Packages { get; set; } = Array.Empty<ITaskItem>();
     public ITaskItem[] Constraints { get; set; } = Array.Empty<ITaskItem>();
@@ -37,59 +34,46 @@ public sealed class PythonLock : PythonIndexTask, ICancelableTask
     public string? StampFile { get; set; }
     public string? InputsFile { get; set; }
 
-    public void Cancel() => _cancel.Cancel();
+    protected override string WhenCanceled => "PythonLock was canceled; the lock was not changed.";
 
-    public override bool Execute()
+    protected override bool Run()
     {
-        try
-        {
-            var clock = Stopwatch.StartNew();
-            var mode = ParseMode(Mode);
-            var items = Declarations.FromItems(Packages, DeclarationKind.Package).Concat(Declarations.FromItems(Constraints, DeclarationKind.Constraint));
-            var files = RequirementsFiles.Select(item => new RequirementsFileReference(
-                item.GetMetadata("FullPath"), string.IsNullOrEmpty(item.GetMetadata("Group")) ? null : item.GetMetadata("Group")));
-            var declarations = ProjectDeclarations.Gather(items, string.IsNullOrWhiteSpace(ProjectFile) ? null : ProjectFile, files, RequiresPython);
-            foreach (var error in declarations.Errors)
-            {
-                Diagnostics.LogError(Log, error);
-            }
-
-            if (declarations.Errors.Count > 0)
-            {
-                return false;
-            }
-
-            var index = IndexOptions();
-            var outcome = LockWorkflow.Run(declarations, index, new LockRequest
-            {
-                LockPath = LockFile,
-                Mode = mode,
-                Upgrade = Upgrade,
-                Environments = Split(Environments),
-                Resolution = string.IsNullOrWhiteSpace(Resolution) ? "highest" : Resolution!.Trim(),
-                Prerelease = string.IsNullOrWhiteSpace(Prerelease) ? "if-necessary-or-explicit" : Prerelease!.Trim(),
-                PythonVersion = PythonVersion,
-                CreatedBy = "pythonenv-sdk " + typeof(PythonLock).Assembly.GetName().Version,
-                Log = line => Log.LogMessage(MessageImportance.High, "PythonLock: " + line),
-            }, _cancel.Token);
-
-            var summary = outcome.Written
-                ? $"PythonLock: wrote {LockFile} ({outcome.PackageChanges.Count} package change(s), {clock.Elapsed.TotalMilliseconds:0} ms)"
-                : $"PythonLock: {Path.GetFileName(LockFile)} is up to date ({clock.Elapsed.TotalMilliseconds:0} ms)";
-            Log.LogMessage(outcome.Written ? MessageImportance.High : MessageImportance.Normal, summary);
-            Record(declarations.Files);
-            return !Log.HasLoggedErrors;
-        }
-        catch (PythonEnvException error)
+        var clock = Stopwatch.StartNew();
+        var mode = ParseMode(Mode);
+        var items = Declarations.FromItems(Packages, DeclarationKind.Package).Concat(Declarations.FromItems(Constraints, DeclarationKind.Constraint));
+        var files = RequirementsFiles.Select(item => new RequirementsFileReference(
+            item.GetMetadata("FullPath"), string.IsNullOrEmpty(item.GetMetadata("Group")) ? null : item.GetMetadata("Group")));
+        var declarations = ProjectDeclarations.Gather(items, string.IsNullOrWhiteSpace(ProjectFile) ? null : ProjectFile, files, RequiresPython);
+        foreach (var error in declarations.Errors)
         {
             Diagnostics.LogError(Log, error);
-            return false;
         }
-        catch (OperationCanceledException)
+
+        if (declarations.Errors.Count > 0)
         {
-            Log.LogWarning("PythonLock was canceled; the lock was not changed.");
             return false;
         }
+
+        var index = IndexOptions();
+        var outcome = LockWorkflow.Run(declarations, index, new LockRequest
+        {
+            LockPath = LockFile,
+            Mode = mode,
+            Upgrade = Upgrade,
+            Environments = PropertyLists.Items(Environments),
+            Resolution = string.IsNullOrWhiteSpace(Resolution) ? "highest" : Resolution!.Trim(),
+            Prerelease = string.IsNullOrWhiteSpace(Prerelease) ? "if-necessary-or-explicit" : Prerelease!.Trim(),
+            PythonVersion = PythonVersion,
+            CreatedBy = "pythonenv-sdk " + typeof(PythonLock).Assembly.GetName().Version,
+            Log = line => Log.LogMessage(MessageImportance.High, "PythonLock: " + line),
+        }, Cancellation);
+
+        var summary = outcome.Written
+            ? $"PythonLock: wrote {LockFile} ({outcome.PackageChanges.Count} package change(s), {clock.Elapsed.TotalMilliseconds:0} ms)"
+            : $"PythonLock: {Path.GetFileName(LockFile)} is up to date ({clock.Elapsed.TotalMilliseconds:0} ms)";
+        Log.LogMessage(outcome.Written ? MessageImportance.High : MessageImportance.Normal, summary);
+        Record(declarations.Files);
+        return !Log.HasLoggedErrors;
     }
 
     private static LockMode ParseMode(string? mode) => (mode ?? "").Trim().ToLowerInvariant() switch
@@ -100,9 +84,6 @@ public sealed class PythonLock : PythonIndexTask, ICancelableTask
         _ => throw new PythonEnvException(DiagnosticCodes.InvalidDeclaration,
             $"PythonLockMode '{mode}' is not one of Update, Locked or Frozen."),
     };
-
-    private static List<string> Split(string? text) =>
-        (text ?? "").Split(';').Select(part => part.Trim()).Where(part => part.Length > 0).ToList();
 
     /// <summary>The stamp and the list of declaration files the next build's Inputs include (requirements -r includes are found only by reading).</summary>
     private void Record(IReadOnlyList<string> declarationFiles)

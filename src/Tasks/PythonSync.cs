@@ -5,7 +5,6 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
-using System.Threading;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using PythonEnv.Diagnostics;
@@ -23,10 +22,8 @@ namespace PythonEnv.Sdk.Tasks;
 /// make the venv differ from the lock (<see cref="WatchFile"/>) and their modification times with the host
 /// values (<see cref="StateFile"/>), so a no-op build never has to load this task.
 /// </summary>
-public sealed class PythonSync : PythonIndexTask, ICancelableTask
+public sealed class PythonSync : PythonIndexTask
 {
-    private readonly CancellationTokenSource _cancel = new();
-
     [Required] public string LockFile { get; set; } = "";
     [Required] public string VenvDir { get; set; } = "";
     public string? PythonInterpreter { get; set; }
@@ -56,81 +53,68 @@ public sealed class PythonSync : PythonIndexTask, ICancelableTask
     [Output] public string? PythonSitePackages { get; private set; }
     [Output] public string? PythonInterpreterVersion { get; private set; }
 
-    public void Cancel() => _cancel.Cancel();
+    protected override string WhenCanceled => "PythonSync was canceled; the next build finishes the environment.";
 
-    public override bool Execute()
+    protected override bool Run()
     {
-        try
+        var clock = Stopwatch.StartNew();
+        if (!string.IsNullOrEmpty(StateFile) && File.Exists(StateFile))
         {
-            var clock = Stopwatch.StartNew();
-            if (!string.IsNullOrEmpty(StateFile) && File.Exists(StateFile))
-            {
-                LogWhatChanged();
-                File.Delete(StateFile);
-            }
-            var indexOptions = IndexOptions();
-            var lockFile = PylockReader.Load(LockFile);
-            var discovery = new InterpreterDiscovery(new InterpreterProbe(indexOptions.CacheDir), new DiscoveryOptions
-            {
-                ProjectDirectory = ProjectDirectory,
-                InterpreterPath = PythonInterpreter,
-                PythonVersion = PythonVersion,
-                RequiresPython = string.IsNullOrWhiteSpace(lockFile.RequiresPython) ? RequiresPython : lockFile.RequiresPython,
-                RequiresPythonSource = string.IsNullOrWhiteSpace(lockFile.RequiresPython) ? null : LockFile,
-            });
-            var interpreter = discovery.FindAsync(_cancel.Token).GetAwaiter().GetResult();
-            var plan = LockInstallPlan.Create(lockFile, LockFile, interpreter, extras: Names(InstallExtras), groups: Names(InstallGroups));
+            LogWhatChanged();
+            File.Delete(StateFile);
+        }
+        var indexOptions = IndexOptions();
+        var lockFile = PylockReader.Load(LockFile);
+        var discovery = new InterpreterDiscovery(new InterpreterProbe(indexOptions.CacheDir), new DiscoveryOptions
+        {
+            ProjectDirectory = ProjectDirectory,
+            InterpreterPath = PythonInterpreter,
+            PythonVersion = PythonVersion,
+            RequiresPython = string.IsNullOrWhiteSpace(lockFile.RequiresPython) ? RequiresPython : lockFile.RequiresPython,
+            RequiresPythonSource = string.IsNullOrWhiteSpace(lockFile.RequiresPython) ? null : LockFile,
+        });
+        var interpreter = discovery.FindAsync(Cancellation).GetAwaiter().GetResult();
+        var plan = LockInstallPlan.Create(lockFile, LockFile, interpreter, extras: PropertyLists.Names(InstallExtras), groups: PropertyLists.Names(InstallGroups));
 
-            using var client = new IndexClient(indexOptions);
-            var options = new SyncOptions
-            {
-                CacheDirectory = indexOptions.CacheDir,
-                Download = client.DownloadAsync,
-                NoBuild = NoBuild,
-                // Build requirements of sdists are resolved and installed by this engine, from the same indexes.
-                SdistBuilder = BuildRequirementsResolver.CreateBuilder(client),
-                Log = line => Log.LogMessage(MessageImportance.High, "PythonSync: " + line),
-            };
-            var result = EnvironmentSync.SyncAsync(plan, interpreter, VenvDir, options, _cancel.Token).GetAwaiter().GetResult();
-            if (result.Drift.Count > 0)
-            {
-                Log.LogWarning(null, DiagnosticCodes.VenvDrifted, null, result.Venv.Root, 0, 0, 0, 0,
-                    $"The virtual environment had drifted from {Path.GetFileName(LockFile)} since the last sync: {string.Join("; ", result.Drift)}. " +
-                    "It matches the lock again. Declare the packages you need (PythonPackage items, pyproject.toml) instead of installing them by hand.");
-            }
-            Log.LogMessage(result.UpToDate ? MessageImportance.Normal : MessageImportance.High,
-                $"PythonSync: {result.Summary} (total {clock.Elapsed.TotalMilliseconds:0} ms, Python {interpreter.Version})");
+        using var client = new IndexClient(indexOptions);
+        var options = new SyncOptions
+        {
+            CacheDirectory = indexOptions.CacheDir,
+            Download = client.DownloadAsync,
+            NoBuild = NoBuild,
+            // Build requirements of sdists are resolved and installed by this engine, from the same indexes.
+            SdistBuilder = BuildRequirementsResolver.CreateBuilder(client),
+            Log = line => Log.LogMessage(MessageImportance.High, "PythonSync: " + line),
+        };
+        var result = EnvironmentSync.SyncAsync(plan, interpreter, VenvDir, options, Cancellation).GetAwaiter().GetResult();
+        if (result.Drift.Count > 0)
+        {
+            Log.LogWarning(null, DiagnosticCodes.VenvDrifted, null, result.Venv.Root, 0, 0, 0, 0,
+                $"The virtual environment had drifted from {Path.GetFileName(LockFile)} since the last sync: {string.Join("; ", result.Drift)}. " +
+                "It matches the lock again. Declare the packages you need (PythonPackage items, pyproject.toml) instead of installing them by hand.");
+        }
+        Log.LogMessage(result.UpToDate ? MessageImportance.Normal : MessageImportance.High,
+            $"PythonSync: {result.Summary} (total {clock.Elapsed.TotalMilliseconds:0} ms, Python {interpreter.Version})");
 
-            PythonExecutable = result.Venv.Python;
-            PythonBaseExecutable = interpreter.BaseExecutable;
-            PythonLibrary = interpreter.LibPython ?? "";
-            PythonHome = interpreter.BasePrefix;
-            PythonSitePackages = result.Venv.PureLib;
-            PythonInterpreterVersion = interpreter.Version;
-            if (!Log.HasLoggedErrors)
+        PythonExecutable = result.Venv.Python;
+        PythonBaseExecutable = interpreter.BaseExecutable;
+        PythonLibrary = interpreter.LibPython ?? "";
+        PythonHome = interpreter.BasePrefix;
+        PythonSitePackages = result.Venv.PureLib;
+        PythonInterpreterVersion = interpreter.Version;
+        if (!Log.HasLoggedErrors)
+        {
+            var watched = new List<string>();
+            if (!string.IsNullOrEmpty(SettingsFile))
             {
-                var watched = new List<string>();
-                if (!string.IsNullOrEmpty(SettingsFile))
-                {
-                    watched.Add(Path.GetFullPath(SettingsFile));
-                }
-                watched.Add(Path.GetFullPath(LockFile));
-                watched.AddRange(discovery.WatchedPaths(interpreter));
-                watched.AddRange(EnvironmentSync.WatchedPaths(result.Venv));
-                RecordState(watched);
+                watched.Add(Path.GetFullPath(SettingsFile));
             }
-            return !Log.HasLoggedErrors;
+            watched.Add(Path.GetFullPath(LockFile));
+            watched.AddRange(discovery.WatchedPaths(interpreter));
+            watched.AddRange(EnvironmentSync.WatchedPaths(result.Venv));
+            RecordState(watched);
         }
-        catch (PythonEnvException error)
-        {
-            Diagnostics.LogError(Log, error);
-            return false;
-        }
-        catch (OperationCanceledException)
-        {
-            Log.LogWarning("PythonSync was canceled; the next build finishes the environment.");
-            return false;
-        }
+        return !Log.HasLoggedErrors;
     }
 
     /// <summary>Says (at normal verbosity) which recorded paths changed, i.e. why the target ran this task.</summary>
@@ -186,8 +170,4 @@ public sealed class PythonSync : PythonIndexTask, ICancelableTask
         File.Delete(StateFile);
         File.Move(temporary, StateFile);
     }
-
-    /// <summary>A <c>;</c>-separated list (<c>,</c> accepted too), trimmed, without empty entries.</summary>
-    private static List<string> Names(string? list) =>
-        (list ?? "").Split(new[] { ';', ',' }, StringSplitOptions.RemoveEmptyEntries).Select(name => name.Trim()).Where(name => name.Length > 0).ToList();
 }
