@@ -13,7 +13,8 @@ public static class LockSelection
     public static List<string> KnownExtras(PylockFile lockFile, IEnumerable<string> extras, string property, string lockPath)
     {
         var normalized = extras.Select(PackageName.Normalize).ToList();
-        var unknown = normalized.FirstOrDefault(extra => !lockFile.Extras.Select(PackageName.Normalize).Contains(extra, StringComparer.Ordinal));
+        var known = new HashSet<string>(lockFile.Extras.Select(PackageName.Normalize), StringComparer.Ordinal);
+        var unknown = normalized.FirstOrDefault(extra => !known.Contains(extra));
         if (unknown is not null)
         {
             throw new PythonEnvException(DiagnosticCodes.InvalidLock,

@@ -27,10 +27,12 @@ public static class RequirementsExport
     {
         var selected = new HashSet<string>(groups ?? [], StringComparer.Ordinal);
         var selectedExtras = (extras ?? []).ToList();
+        var requiresPython = lockFile.RequiresPython is { } range && SpecifierSet.TryParse(range, out var set) ? set : SpecifierSet.Parse(">=3.8");
+        var universe = PythonResolver.Universe(requiresPython, lockFile.Environments.Select(MarkerExpression.Parse).ToList());
         var packages = new List<(LockedPackage Package, string? Marker)>();
         foreach (var package in lockFile.Packages.OrderBy(p => p.Name, StringComparer.Ordinal).ThenBy(p => p.Version, StringComparer.Ordinal))
         {
-            var marker = package.Version is null ? "" : Marker(package.Marker, lockFile, selected, selectedExtras);
+            var marker = package.Version is null ? "" : Marker(package.Marker, universe, selected, selectedExtras);
             if (marker is not { Length: 0 })
             {
                 packages.Add((package, marker));
@@ -89,9 +91,9 @@ public static class RequirementsExport
     /// <summary>
     /// The entry's marker as pip can read it: PEP 751's <c>'g' in dependency_groups</c> and <c>'x' in extras</c>
     /// are unknown to pip, so they are decided for the selected groups and extras; null when the entry
-    /// then applies everywhere the lock covers, empty when it applies nowhere.
+    /// then applies everywhere the lock covers (<paramref name="universe"/>), empty when it applies nowhere.
     /// </summary>
-    private static string? Marker(string? marker, PylockFile lockFile, HashSet<string> selected, List<string> extras)
+    private static string? Marker(string? marker, MarkerExpression universe, HashSet<string> selected, List<string> extras)
     {
         if (marker is null)
         {
@@ -99,8 +101,6 @@ public static class RequirementsExport
         }
 
         var decided = MarkerExpression.Parse(marker).WithSelection(extras, selected);
-        var requiresPython = lockFile.RequiresPython is { } range && SpecifierSet.TryParse(range, out var set) ? set : SpecifierSet.Parse(">=3.8");
-        var universe = PythonResolver.Universe(requiresPython, lockFile.Environments.Select(MarkerExpression.Parse).ToList());
         if (universe.And(decided).IsNever)
         {
             return "";
