@@ -70,8 +70,12 @@ internal sealed class MarkerScope
     public static MarkerExpression InContext(MarkerExpression marker, string? extra) =>
         marker.WithExtras(extra is null ? Array.Empty<string>() : [extra]);
 
-    /// <summary>True when the marker holds throughout the fork (always, for a single environment where it holds).</summary>
-    public bool Covers(MarkerExpression marker) => _environment is not null || Fork.Implies(marker);
+    /// <summary>
+    /// True when the marker, read for <paramref name="extra"/>, holds throughout the fork (for a single
+    /// environment: holds there); <see cref="Includes"/> asks only whether it can hold somewhere in it.
+    /// </summary>
+    public bool Covers(MarkerExpression marker, string? extra) =>
+        _environment is { } environment ? Evaluate(marker, environment, extra is null ? [] : [extra]) : Fork.Implies(InContext(marker, extra));
 
     /// <summary>
     /// Where requirements (of one dependency list, or after a failed solve of every list met) ask for the same
@@ -98,7 +102,7 @@ internal sealed class MarkerScope
 
             foreach (var (requirement, extra) in same)
             {
-                if (requirement.Marker is { } marker && InContext(marker, extra) is var inContext && !Covers(inContext)
+                if (requirement.Marker is { } marker && !Covers(marker, extra) && InContext(marker, extra) is var inContext
                     && !cuts.Any(cut => cut.IsEquivalentTo(inContext)))
                 {
                     cuts.Add(inContext);

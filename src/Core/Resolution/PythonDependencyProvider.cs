@@ -70,7 +70,7 @@ internal sealed class PythonDependencyProvider : IDependencyProvider<ResolverPac
             // lowest-direct: direct where the project asks for it throughout this fork; a requirement that holds in
             // only part of it (numpy; python_version >= '3.12' while solving 3.11 too) leaves the choice to the
             // package's other dependents there, as an indirect one.
-            if (requirement.Requirement.Marker is not { } marker || (_scope.IsUniversal ? _scope.Covers(MarkerScope.InContext(marker, null)) : _scope.Includes(marker, null)))
+            if (requirement.Requirement.Marker is not { } marker || _scope.Covers(marker, null))
             {
                 _direct.Add(requirement.Requirement.PackageName);
             }
