@@ -5,18 +5,23 @@ using System.Linq;
 namespace PythonEnv.Packaging;
 
 /// <summary>
-/// A comparison the algebra does not interpret (<c>'arm' in platform_machine</c>, <c>extra == 'a'</c>,
-/// <c>'dev' in dependency_groups</c>): an independent yes/no question. Treating such atoms as independent
-/// can only make more combinations look possible, so disjointness built on them stays sound.
+/// A comparison kept as a yes/no question (<c>'arm' in platform_machine</c>, <c>extra == 'a'</c>,
+/// <c>'dev' in dependency_groups</c>). Substring tests are checked against the variable's other constraints
+/// when deciding satisfiability; the rest are independent, which can only make more combinations look
+/// possible, so disjointness built on them stays sound.
 /// </summary>
 internal sealed class MarkerFlag
 {
-    public MarkerFlag(string key, MarkerComparison positive, MarkerComparison? negative)
+    public MarkerFlag(string key, MarkerComparison positive, MarkerComparison? negative, SubstringAtom? substring = null)
     {
         Key = key;
         Positive = positive;
         Negative = negative;
+        Substring = substring;
     }
+
+    /// <summary>What <see cref="Positive"/> tests when it is a substring test on a variable's value, which satisfiability decides exactly.</summary>
+    public SubstringAtom? Substring { get; }
 
     public string Key { get; }
 

@@ -10,8 +10,12 @@ namespace PythonEnv.Packaging;
 /// <item><c>python_version</c>/<c>python_full_version</c> become one set of final interpreter versions.</item>
 /// <item>String variables become finite or cofinite value sets (<c>==</c>, <c>!=</c>; packaging 26 makes
 /// <c>&lt;=</c>/<c>&gt;=</c> between strings an equality and <c>&lt;</c>/<c>&gt;</c> false).</item>
+/// <item><c>python_version in "2.6 2.7"</c> (a substring test, as PEP 508 and packaging read it) is the versions
+/// whose string the literal holds; <c>===</c> is string equality with the interpreter's version.</item>
+/// <item>Substring tests on other variables (<c>'linux' in sys_platform</c>, <c>platform_machine in 'x86_64 AMD64'</c>)
+/// are yes/no atoms that satisfiability checks against each other and the variable's value set, exactly.</item>
 /// <item><c>extra == 'x'</c>, <c>'x' in extras</c>, <c>'x' in dependency_groups</c> and every comparison the
-/// algebra cannot interpret (substrings, <c>~=</c> on strings, <c>platform_release</c> ranges...) are independent
+/// algebra cannot interpret (<c>~=</c> on strings, <c>platform_release</c> ranges, two variables...) are independent
 /// yes/no atoms. So <c>extra == 'a'</c> and <c>extra == 'b'</c> are not disjoint: both extras can be requested.</item>
 /// </list>
 /// Satisfiability knows how platform variables go together (<see cref="Correlations"/>). Everything here
@@ -134,9 +138,15 @@ internal static class MarkerNormalForm
             return false;
         }
 
+        var domains = Domains(clause);
+        if (domains.Values.Any(d => !d.AdmitsOtherThan(Array.Empty<string>())))
+        {
+            return false;
+        }
+
         foreach (var (variables, rows, determining) in Correlations)
         {
-            var constraints = variables.Select(v => clause.Strings.TryGetValue(v, out var c) ? c : null).ToArray();
+            var constraints = variables.Select(v => domains.TryGetValue(v, out var c) ? c : null).ToArray();
             var anyRow = rows.Any(row => constraints.Select((c, i) => c is null || c.Admits(row[i])).All(ok => ok));
             var other = constraints.Select((c, i) => c is null || c.AdmitsOtherThan(determining[i])).All(ok => ok);
             if (!anyRow && !other)
@@ -146,6 +156,27 @@ internal static class MarkerNormalForm
         }
 
         return true;
+    }
+
+    /// <summary>What the clause says about each string variable it constrains: value sets and substring tests together.</summary>
+    private static Dictionary<string, SubstringDomain> Domains(MarkerClause clause)
+    {
+        var atoms = new Dictionary<string, List<(SubstringAtom, bool)>>(StringComparer.Ordinal);
+        foreach (var (flag, value) in clause.Flags.Values)
+        {
+            if (flag.Substring is { } atom)
+            {
+                (atoms.TryGetValue(atom.Variable, out var list) ? list : atoms[atom.Variable] = []).Add((atom, value));
+            }
+        }
+
+        var domains = new Dictionary<string, SubstringDomain>(StringComparer.Ordinal);
+        foreach (var variable in clause.Strings.Keys.Union(atoms.Keys))
+        {
+            domains[variable] = new SubstringDomain(clause.Strings.TryGetValue(variable, out var c) ? c : null, atoms.TryGetValue(variable, out var list) ? list : []);
+        }
+
+        return domains;
     }
 
     /// <summary>
@@ -288,6 +319,14 @@ internal static class MarkerNormalForm
             comparison = new MarkerComparison(left, op, right);
         }
 
+        // A Python version compared with a literal that is no version: packaging tests the literal against the
+        // specifier the interpreter's version makes, and a non-version never matches.
+        if (!left.IsVariable && right.IsVariable && right.Value is MarkerVariables.PythonVersion or MarkerVariables.PythonFullVersion
+            && op is not (MarkerOperator.In or MarkerOperator.NotIn or MarkerOperator.ArbitraryEqual) && !Pep440Version.TryParse(left.Value, out _))
+        {
+            return Never;
+        }
+
         if (left.IsVariable && !right.IsVariable)
         {
             var variable = left.Value;
@@ -318,7 +357,21 @@ internal static class MarkerNormalForm
         return [Flag(comparison)];
     }
 
-    /// <summary>An atom the algebra keeps as an independent yes/no question, keyed by its positive form.</summary>
+    /// <summary>The substring test an <c>in</c> between a variable's value and a literal is (not for name sets or <c>extra</c>).</summary>
+    private static SubstringAtom? SubstringOf(MarkerComparison comparison)
+    {
+        if (comparison.Operator != MarkerOperator.In || comparison.Left.IsVariable == comparison.Right.IsVariable)
+        {
+            return null;
+        }
+
+        var variable = comparison.Left.IsVariable ? comparison.Left.Value : comparison.Right.Value;
+        return MarkerVariables.KindOf(variable) is MarkerValueKind.String or MarkerValueKind.Version
+            ? new SubstringAtom(variable, comparison.Left.IsVariable ? comparison.Right.Value : comparison.Left.Value, valueContainsLiteral: !comparison.Left.IsVariable)
+            : null;
+    }
+
+    /// <summary>An atom the algebra keeps as a yes/no question, keyed by its positive form.</summary>
     private static MarkerClause Flag(MarkerComparison comparison)
     {
         var complement = MarkerOperators.Complement(comparison.Operator);
@@ -328,7 +381,7 @@ internal static class MarkerNormalForm
         var negative = MarkerOperators.Complement(positive.Operator) is { } negated
             ? new MarkerComparison(positive.Left, negated, positive.Right)
             : null;
-        var flag = new MarkerFlag(positive.ToString(), positive, negative);
+        var flag = new MarkerFlag(positive.ToString(), positive, negative, SubstringOf(positive));
         return MarkerClause.OfFlag(flag, ReferenceEquals(positive, comparison));
     }
 }

@@ -18,14 +18,137 @@ internal static class PythonVersionSets
     /// <summary>The final versions the comparison <c>variable op value</c> admits; null when it is not a version comparison.</summary>
     public static VersionSet? FromComparison(string variable, MarkerOperator op, string value)
     {
-        if (op is MarkerOperator.In or MarkerOperator.NotIn or MarkerOperator.ArbitraryEqual
-            || !Specifier.TryParse(MarkerOperators.Text(op) + value, out var specifier))
+        if (op is MarkerOperator.In or MarkerOperator.NotIn)
+        {
+            var listed = Listed(variable, value);
+            return op == MarkerOperator.In ? listed : listed.Complement();
+        }
+
+        if (op == MarkerOperator.ArbitraryEqual)
+        {
+            // "===" compares the interpreter's version string with the literal as text.
+            var numbers = value.Split('.');
+            return numbers.Length == Parts(variable) && numbers.All(n => n.Length > 0 && n.All(c => c is >= '0' and <= '9') && IsNumber(n))
+                ? Block(variable, numbers)
+                : VersionSet.Empty;
+        }
+
+        if (!Specifier.TryParse(MarkerOperators.Text(op) + value, out var specifier))
         {
             return null;
         }
 
         var finals = Finals(VersionSet.FromSpecifier(specifier));
         return variable == MarkerVariables.PythonVersion ? SnapToMinorVersions(finals) : finals;
+    }
+
+    /// <summary>
+    /// The final versions whose string (python_version "X.Y", python_full_version "X.Y.Z", as interpreters
+    /// report them) is a substring of <paramref name="value"/>: <c>in</c> on strings that are no version
+    /// specifier is Python's substring test (PEP 508, packaging 26), so <c>python_version in "2.6 2.7 3.2 3.3"</c>
+    /// is those four minor versions. uv reads the list as whole versions instead; the two differ only for a
+    /// version that is a prefix of a listed one (<c>"3.1"</c> is in <c>"3.10"</c>).
+    /// </summary>
+    private static VersionSet Listed(string variable, string value)
+    {
+        var result = VersionSet.Empty;
+        foreach (var numbers in DottedSubstrings(value, Parts(variable)))
+        {
+            result = result.Union(Block(variable, numbers));
+        }
+
+        return result;
+    }
+
+    /// <summary>How many numbers the variable's value has: "3.11" or "3.11.4".</summary>
+    private static int Parts(string variable) => variable == MarkerVariables.PythonVersion ? 2 : 3;
+
+    /// <summary>The final versions whose value of the variable is the given numbers: a minor version's releases, or one release.</summary>
+    private static VersionSet Block(string variable, string[] numbers)
+    {
+        var version = Pep440Version.Parse(string.Join(".", numbers));
+        return Parts(variable) == 2 ? VersionSet.AtLeast(version).Intersect(VersionSet.LessThan(NextMinor(version))) : VersionSet.Exactly(version);
+    }
+
+    /// <summary>
+    /// Every substring of <paramref name="text"/> made of <paramref name="parts"/> dot-separated decimal numbers
+    /// without leading zeros (how Python prints version numbers), as the numbers' texts.
+    /// </summary>
+    private static IEnumerable<string[]> DottedSubstrings(string text, int parts)
+    {
+        var seen = new HashSet<string>(System.StringComparer.Ordinal);
+        for (var dot = 0; dot < text.Length; dot++)
+        {
+            if (text[dot] != '.')
+            {
+                continue;
+            }
+
+            // The first number ends at this dot, the middle ones fill whole runs between dots, the last starts after the last dot.
+            var middle = new List<string>();
+            var position = dot;
+            var complete = true;
+            for (var m = 0; m < parts - 2; m++)
+            {
+                var run = DigitsAfter(text, position + 1);
+                if (run.Length == 0 || position + 1 + run.Length >= text.Length || text[position + 1 + run.Length] != '.' || !IsNumber(run))
+                {
+                    complete = false;
+                    break;
+                }
+
+                middle.Add(run);
+                position += 1 + run.Length;
+            }
+
+            if (!complete)
+            {
+                continue;
+            }
+
+            var before = DigitsBefore(text, dot);
+            var after = DigitsAfter(text, position + 1);
+            for (var start = 0; start < before.Length; start++)
+            {
+                var first = before.Substring(start);
+                for (var length = 1; length <= after.Length && IsNumber(first); length++)
+                {
+                    var last = after.Substring(0, length);
+                    if (IsNumber(last))
+                    {
+                        var numbers = new[] { first }.Concat(middle).Concat(new[] { last }).ToArray();
+                        if (seen.Add(string.Join(".", numbers)))
+                        {
+                            yield return numbers;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static bool IsNumber(string digits) => digits.Length == 1 || digits[0] != '0';
+
+    private static string DigitsBefore(string text, int end)
+    {
+        var start = end;
+        while (start > 0 && text[start - 1] is >= '0' and <= '9')
+        {
+            start--;
+        }
+
+        return text.Substring(start, end - start);
+    }
+
+    private static string DigitsAfter(string text, int start)
+    {
+        var end = start;
+        while (end < text.Length && text[end] is >= '0' and <= '9')
+        {
+            end++;
+        }
+
+        return text.Substring(start, end - start);
     }
 
     /// <summary>The same set restricted to final releases, with every bound moved onto a final version.</summary>

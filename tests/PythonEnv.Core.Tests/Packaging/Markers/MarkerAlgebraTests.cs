@@ -185,6 +185,9 @@ public sealed class MarkerAlgebraTests
             "python_version != '3.12'", "python_version ~= '3.9'", "'3.10' <= python_version", "extra == 'a'",
             "extra != 'b'", "'dev' in dependency_groups", "'a' in extras", "'test' not in dependency_groups",
             "os_name < 'z'", "platform_release >= '5'",
+            "python_version in '2.7 3.10 3.11'", "python_version not in '3.8 3.9'", "python_full_version in '3.10.4 3.12.1'",
+            "python_version === '3.11'", "'linux' in sys_platform", "sys_platform in 'linux2 darwin'", "'64' in platform_machine",
+            "platform_machine not in 'x86_64 AMD64'", "'Win' not in platform_system", "'6.1' in platform_release",
         ];
         var environments = Environments().Where((_, i) => i % 4 == 0).ToList();
         var random = new Random(751);
@@ -270,7 +273,8 @@ public sealed class MarkerAlgebraTests
         }
     }
 
-    private static MarkerEnvironment Environment(string sysPlatform, string python) => new(new Dictionary<string, string>
+    /// <summary>A CPython environment on x86_64 for the platform and interpreter version.</summary>
+    internal static MarkerEnvironment Environment(string sysPlatform, string python) => new(new Dictionary<string, string>
     {
         ["implementation_name"] = "cpython",
         ["implementation_version"] = python,
