@@ -66,6 +66,7 @@ public sealed class PythonLock : PythonIndexTask
             PythonVersion = PythonVersion,
             CreatedBy = "pythonenv-sdk " + typeof(PythonLock).Assembly.GetName().Version,
             Log = line => Log.LogMessage(MessageImportance.High, "PythonLock: " + line),
+            Warn = warning => Log.LogWarning(null, warning.Code, null, LockFile, 0, 0, 0, 0, warning.Message),
         }, Cancellation);
 
         var summary = outcome.Written

@@ -12,6 +12,8 @@ public static class DiagnosticCodes
     public const string InvalidDeclarationFile = "PYENV1002";
     /// <summary>No resolution satisfies the declarations; the message carries the explanation.</summary>
     public const string NoSolution = "PYENV2001";
+    /// <summary>Warning: a version was skipped because its metadata cannot be read (a line no parser accepts), as pip skips it.</summary>
+    public const string UnreadableMetadata = "PYENV2002";
     /// <summary>The lock is out of date with the declarations in Locked mode.</summary>
     public const string LockOutOfDate = "PYENV3001";
     /// <summary>The lock file is malformed or fails validation.</summary>

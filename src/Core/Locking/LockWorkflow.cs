@@ -49,6 +49,9 @@ public sealed class LockRequest
     public string CreatedBy { get; init; } = "pythonenv-sdk";
 
     public Action<string> Log { get; init; } = _ => { };
+
+    /// <summary>Receives what the resolution worked around (PYENV2002...), to report as warnings at the lock file.</summary>
+    public Action<PythonEnvWarning> Warn { get; init; } = _ => { };
 }
 
 /// <summary>What a <c>PythonLock</c> run found and did.</summary>
@@ -131,6 +134,11 @@ public static class LockWorkflow
         using (var client = new IndexClient(indexes with { Refresh = refresh }))
         {
             resolution = new PythonResolver(new IndexPackageSource(client), options).Resolve(roots, constraints, cancellationToken);
+        }
+
+        foreach (var warning in resolution.Warnings)
+        {
+            request.Warn(warning);
         }
 
         var lockFile = LockBuilder.Build(resolution, manifest, request.CreatedBy, LockDirectory(request));

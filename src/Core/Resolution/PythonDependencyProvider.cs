@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using PythonEnv.Diagnostics;
 using PythonEnv.Index;
 using PythonEnv.Packaging;
 using PythonEnv.Resolution.PubGrub;
@@ -39,13 +40,15 @@ internal sealed class PythonDependencyProvider : IDependencyProvider<ResolverPac
     private readonly Dictionary<PackageName, List<Preference>> _preferences;
     private readonly bool _mayFork;
     private readonly List<(Requirement, string?)> _met = new();
+    private readonly SkippedVersions _skipped;
 
     /// <param name="forkPreferences">Versions other forks chose, preferred after the locked ones so forks agree wherever they can.</param>
     /// <param name="mayFork">When true, a dependency list that divides the fork stops the solve with <see cref="ForkRequiredException"/>.</param>
     public PythonDependencyProvider(IPackageSource source, ResolverOptions options, MarkerScope scope,
         IReadOnlyList<RootRequirement> requirements, IReadOnlyList<RootRequirement> constraints, CancellationToken cancellationToken,
-        IReadOnlyDictionary<PackageName, Pep440Version>? forkPreferences = null, bool mayFork = false)
+        IReadOnlyDictionary<PackageName, Pep440Version>? forkPreferences = null, bool mayFork = false, SkippedVersions? skipped = null)
     {
+        _skipped = skipped ?? new SkippedVersions();
         _source = source;
         _options = options;
         _scope = scope;
@@ -200,9 +203,15 @@ internal sealed class PythonDependencyProvider : IDependencyProvider<ResolverPac
         {
             metadata = Metadata(name, version);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (SkippedVersions.IsUnreadable(e))
         {
-            return PackageDependencies<ResolverPackage, VersionSet>.Unavailable($"cannot be used: its metadata could not be read ({e.Message})");
+            // As pip does: a version whose metadata no parser accepts is left out, with a warning, never fatal.
+            return PackageDependencies<ResolverPackage, VersionSet>.Unavailable(_skipped.Skip(name, version, CandidateOf(name, version).MetadataFile, e));
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or PythonEnvException))
+        {
+            // Metadata that reads but cannot be used (an sdist computing Requires-Dist at build time).
+            return PackageDependencies<ResolverPackage, VersionSet>.Unavailable($"cannot be used: {e.Message}");
         }
 
         if (metadata.RequiresPython is { } requiresPython && !AdmitsPython(requiresPython))

@@ -59,6 +59,7 @@ public sealed class PythonResolver
     {
         constraints ??= [];
         var source = new MemoizedPackageSource(_source);
+        var skipped = new SkippedVersions();
         foreach (var requirement in requirements.Concat(constraints))
         {
             if (requirement.Requirement.Url is not null)
@@ -72,8 +73,8 @@ public sealed class PythonResolver
         if (_options.Environment is { } environment)
         {
             var scope = MarkerScope.Single(environment);
-            var solved = Solve(new PythonDependencyProvider(source, _options, scope, requirements, constraints, cancellationToken), $" for Python {environment.PythonFullVersion} on {environment.SysPlatform}");
-            return Merge([solved], MarkerExpression.Always, VersionSet.Full, requirements);
+            var solved = Solve(new PythonDependencyProvider(source, _options, scope, requirements, constraints, cancellationToken, skipped: skipped), $" for Python {environment.PythonFullVersion} on {environment.SysPlatform}");
+            return Merge([solved], MarkerExpression.Always, VersionSet.Full, requirements, skipped);
         }
 
         var universe = Universe(_options.RequiresPython, _options.Environments);
@@ -94,7 +95,7 @@ public sealed class PythonResolver
             pending.RemoveAt(0);
             var where = fork.Equals(universe) ? "" : $" where {fork.SimplifyAssuming(python)}";
             var provider = new PythonDependencyProvider(source, _options, MarkerScope.Universal(fork), requirements, constraints, cancellationToken,
-                new Dictionary<PackageName, Pep440Version>(chosen), mayFork: forks < MaxForks);
+                new Dictionary<PackageName, Pep440Version>(chosen), mayFork: forks < MaxForks, skipped);
             try
             {
                 var solved = Solve(provider, where);
@@ -118,7 +119,7 @@ public sealed class PythonResolver
             }
         }
 
-        return Merge(parts, universe, python, requirements);
+        return Merge(parts, universe, python, requirements, skipped);
     }
 
     /// <summary>The previous resolution's forks, within today's universe, plus whatever of the universe they do not cover.</summary>
@@ -178,7 +179,7 @@ public sealed class PythonResolver
     /// the extra it was read for); an entry's marker is the union of what reaches it in every fork.
     /// Dependency groups and the project's extras start from <c>'g' in dependency_groups</c> and <c>'x' in extras</c>.
     /// </summary>
-    private static ResolutionResult Merge(IReadOnlyList<Solved> parts, MarkerExpression universe, VersionSet python, IReadOnlyList<RootRequirement> requirements)
+    private static ResolutionResult Merge(IReadOnlyList<Solved> parts, MarkerExpression universe, VersionSet python, IReadOnlyList<RootRequirement> requirements, SkippedVersions skipped)
     {
         var entries = new Dictionary<(PackageName, Pep440Version), Entry>();
         foreach (var part in parts)
@@ -234,7 +235,7 @@ public sealed class PythonResolver
         var forks = parts.Count > 1 && differ
             ? parts.Select(part => part.Scope.Fork.SimplifyAssuming(python).ToString()).ToList()
             : [];
-        return new ResolutionResult(packages, forks);
+        return new ResolutionResult(packages, forks, skipped.Warnings);
     }
 
     private static bool SamePins(Dictionary<PackageName, Pep440Version> a, Dictionary<PackageName, Pep440Version> b) =>

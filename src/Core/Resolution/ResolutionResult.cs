@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using PythonEnv.Diagnostics;
 using PythonEnv.Index;
 using PythonEnv.Packaging;
 
@@ -8,11 +9,15 @@ namespace PythonEnv.Resolution;
 /// <summary>The outcome of a resolution: one entry per package version, each with the environments it applies to.</summary>
 public sealed class ResolutionResult
 {
-    public ResolutionResult(IReadOnlyList<ResolvedPackage> packages, IReadOnlyList<string> forks)
+    public ResolutionResult(IReadOnlyList<ResolvedPackage> packages, IReadOnlyList<string> forks, IReadOnlyList<PythonEnvWarning>? warnings = null)
     {
         Packages = packages;
         Forks = forks;
+        Warnings = warnings ?? [];
     }
+
+    /// <summary>What the resolution worked around (PYENV2002: versions skipped for unreadable metadata).</summary>
+    public IReadOnlyList<PythonEnvWarning> Warnings { get; }
 
     /// <summary>Sorted by name, then version.</summary>
     public IReadOnlyList<ResolvedPackage> Packages { get; }

@@ -18,7 +18,8 @@ namespace PythonEnv.Packaging;
 /// algebra cannot interpret (<c>~=</c> on strings, <c>platform_release</c> ranges, two variables...) are independent
 /// yes/no atoms. So <c>extra == 'a'</c> and <c>extra == 'b'</c> are not disjoint: both extras can be requested.</item>
 /// </list>
-/// Satisfiability knows how platform variables go together (<see cref="Correlations"/>). Everything here
+/// Satisfiability knows how platform variables go together (<see cref="Correlations"/>), and that "linux2"
+/// and "linux3" were Linux's sys_platform only before Python 3.3. Everything here
 /// answers "possible" when unsure: a clause is only called impossible when no environment can satisfy it.
 /// </summary>
 internal static class MarkerNormalForm
@@ -43,8 +44,8 @@ internal static class MarkerNormalForm
     [
         (
             [MarkerVariables.SysPlatform, MarkerVariables.PlatformSystem, MarkerVariables.OsName],
-            [["win32", "Windows", "nt"], ["linux", "Linux", "posix"], ["darwin", "Darwin", "posix"]],
-            [["win32", "linux", "darwin"], ["Windows", "Linux", "Darwin"], ["nt"]]
+            [["win32", "Windows", "nt"], ["linux", "Linux", "posix"], ["darwin", "Darwin", "posix"], ["linux2", "Linux", "posix"], ["linux3", "Linux", "posix"]],
+            [["win32", "linux", "darwin", "linux2", "linux3"], ["Windows", "Linux", "Darwin"], ["nt"]]
         ),
         (
             [MarkerVariables.ImplementationName, MarkerVariables.PlatformPythonImplementation],
@@ -52,6 +53,14 @@ internal static class MarkerNormalForm
             [["cpython", "pypy"], ["CPython", "PyPy"]]
         ),
     ];
+
+    /// <summary>
+    /// sys_platform values only interpreters before 3.3 reported: Linux was "linux2" (or "linux3" on a 3.x kernel)
+    /// until Python 3.3 made it "linux" (metadata still says <c>sys.platform == "linux2"</c>).
+    /// </summary>
+    private static readonly string[] LegacyLinux = ["linux2", "linux3"];
+
+    private static readonly VersionSet BeforeLinuxRename = VersionSet.LessThan(Pep440Version.Parse("3.3"));
 
     public static List<MarkerClause> Never => [];
 
@@ -140,6 +149,12 @@ internal static class MarkerNormalForm
 
         var domains = Domains(clause);
         if (domains.Values.Any(d => !d.AdmitsOtherThan(Array.Empty<string>())))
+        {
+            return false;
+        }
+
+        if (domains.TryGetValue(MarkerVariables.SysPlatform, out var platform) && !platform.AdmitsOtherThan(LegacyLinux)
+            && clause.Python.IsDisjointFrom(BeforeLinuxRename))
         {
             return false;
         }

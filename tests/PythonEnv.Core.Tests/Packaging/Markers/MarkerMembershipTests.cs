@@ -116,10 +116,13 @@ public sealed class MarkerMembershipTests
     [TestMethod]
     public void Legacy_linux2_is_a_platform_of_its_own()
     {
-        // Python 2 reported "linux2"; on every Python 3 sys_platform is "linux", so such a dependency never applies there.
+        // Python 2 (and 3 before 3.3) reported "linux2"; from 3.3 on sys_platform is "linux", so such a dependency never applies there.
         var legacy = M("sys.platform == 'linux2'");
         Assert.IsTrue(legacy.IsDisjointWith(M("sys_platform == 'linux'")));
-        Assert.IsTrue(legacy.IsDisjointWith(M("platform_system == 'Linux'")));
+        Assert.IsFalse(legacy.IsDisjointWith(M("platform_system == 'Linux'")));
+        Assert.IsTrue(legacy.IsDisjointWith(M("platform_system == 'Darwin'")));
+        Assert.IsTrue(legacy.IsDisjointWith(M("python_version >= '3.3'")));
+        Assert.IsFalse(legacy.IsDisjointWith(M("python_version == '2.7'")));
         Assert.IsFalse(legacy.IsNever);
         Assert.IsFalse(legacy.Evaluate(Environment("3.11.4")));
     }
