@@ -125,6 +125,26 @@ public sealed class PythonLockTests : SdkTest
         Assert.AreEqual("alpha 2.0", string.Join(",", PylockReader.Load(project.PathOf("pylock.toml")).Packages.Select(p => $"{p.Name} {p.Version}")));
     }
 
+    [TestMethod]
+    public async Task A_version_whose_metadata_cannot_be_read_is_skipped_with_a_warning_at_the_lock_file()
+    {
+        await using var server = await TestIndexServer.StartAsync();
+        server.Publish(Spec("alpha", "1.0"));
+        // As ipython 4.1.0rc1 on PyPI: a Requires-Dist no parser accepts.
+        server.Publish(Spec("alpha", "2.0", "setuptools (>=18.5decorator)"));
+        var project = LockProject(server, """<PythonPackage Include="alpha" />""");
+
+        var build = project.Build();
+        Assert.AreEqual(0, build.ExitCode, build.ToString());
+        Assert.AreEqual("alpha 1.0", string.Join(",", PylockReader.Load(project.PathOf("pylock.toml")).Packages.Select(p => $"{p.Name} {p.Version}")));
+        var warning = build.WithCode("PYENV2002").SingleOrDefault();
+        Assert.IsNotNull(warning, build.ToString());
+        Assert.AreEqual("warning", warning.Severity);
+        StringAssert.EndsWith(warning.File, "pylock.toml");
+        StringAssert.Contains(warning.Message, "alpha 2.0 was skipped");
+        StringAssert.Contains(warning.Message, "setuptools (>=18.5decorator)");
+    }
+
     internal static string RunPython(string? code, params string[] arguments)
     {
         var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true };
