@@ -176,6 +176,12 @@ internal static class MarkerNormalForm
     /// <summary>What the clause says about each string variable it constrains: value sets and substring tests together.</summary>
     private static Dictionary<string, SubstringDomain> Domains(MarkerClause clause)
     {
+        var domains = new Dictionary<string, SubstringDomain>(StringComparer.Ordinal);
+        if (clause.Strings.Count == 0 && clause.Flags.Count == 0)
+        {
+            return domains;
+        }
+
         var atoms = new Dictionary<string, List<(SubstringAtom, bool)>>(StringComparer.Ordinal);
         foreach (var (flag, value) in clause.Flags.Values)
         {
@@ -185,7 +191,6 @@ internal static class MarkerNormalForm
             }
         }
 
-        var domains = new Dictionary<string, SubstringDomain>(StringComparer.Ordinal);
         foreach (var variable in clause.Strings.Keys.Union(atoms.Keys))
         {
             domains[variable] = new SubstringDomain(clause.Strings.TryGetValue(variable, out var c) ? c : null, atoms.TryGetValue(variable, out var list) ? list : []);

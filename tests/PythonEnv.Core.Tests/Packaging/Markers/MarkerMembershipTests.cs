@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Linq;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using PythonEnv.Packaging;
 
@@ -98,6 +100,39 @@ public sealed class MarkerMembershipTests
         Assert.IsTrue(M("sys_platform == 'linux'").Implies(M("sys_platform in 'linux2 linux'")));
         Assert.IsFalse(M("'linux' in sys_platform").Implies(M("sys_platform == 'linux'")));
         Assert.IsTrue(M("'linux' in sys_platform or 'linux' not in sys_platform").IsAlwaysTrue);
+    }
+
+    /// <summary>
+    /// Random conjunctions of substring tests and (in)equalities on one variable: whenever the algebra calls one
+    /// impossible, no value (every string over the literals' letters up to length 6) satisfies it, and whenever a
+    /// value does, the algebra calls it possible.
+    /// </summary>
+    [TestMethod]
+    public void Substring_satisfiability_agrees_with_every_short_value()
+    {
+        string[] atoms =
+        [
+            "'ab' in platform_machine", "'ab' not in platform_machine", "'ba' in platform_machine", "'aa' not in platform_machine",
+            "platform_machine in 'abba'", "platform_machine not in 'abba'", "platform_machine in 'bab'", "platform_machine == 'ab'",
+            "platform_machine != 'ab'", "platform_machine != 'abab'", "'' not in platform_machine", "'b' in platform_machine",
+        ];
+        var values = new List<string> { "" };
+        for (var length = 1; length <= 6; length++)
+        {
+            values.AddRange(values.Where(v => v.Length == length - 1).SelectMany(v => new[] { v + "a", v + "b" }).ToList());
+        }
+
+        var random = new System.Random(508);
+        for (var round = 0; round < 300; round++)
+        {
+            var marker = string.Join(" and ", Enumerable.Range(0, random.Next(1, 5)).Select(_ => atoms[random.Next(atoms.Length)]));
+            var parsed = M(marker);
+            var witness = values.FirstOrDefault(v => parsed.Evaluate(MarkerAlgebraTests.Environment("linux", "3.12.0").With("platform_machine", v)));
+            if (witness is not null)
+            {
+                Assert.IsFalse(parsed.IsNever, $"{marker}: '{witness}' satisfies it");
+            }
+        }
     }
 
     [TestMethod]
