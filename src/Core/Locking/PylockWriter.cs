@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text;
 using Tomlyn;
 using Tomlyn.Model;
+using PythonEnv.Diagnostics;
 using PythonEnv.Index;
 using PythonEnv.Packaging;
 
@@ -71,11 +72,33 @@ public static class PylockWriter
             return false;
         }
 
-        AtomicFile.Write(path, Utf8.GetBytes(text));
+        Replace(path, text);
         return true;
     }
 
-    internal static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+    /// <summary>
+    /// Replaces the file whole with <paramref name="text"/> (UTF-8 without a BOM). When it cannot be (no space, no
+    /// permission, another program holding it), that is PYENV3003 and the previous file is left as it was.
+    /// </summary>
+    internal static void Replace(string path, string text)
+    {
+        try
+        {
+            AtomicFile.Write(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(text));
+            // The rename gives up on a file another program keeps open; then the old content is still there.
+            if (File.ReadAllText(path) == text)
+            {
+                return;
+            }
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new PythonEnvException(DiagnosticCodes.LockWriteFailed, $"Could not write {path}: {error.Message} The previous file is unchanged.", path, 0, 0, error);
+        }
+
+        throw new PythonEnvException(DiagnosticCodes.LockWriteFailed,
+            $"Could not replace {path}: another program keeps it open. The previous file is unchanged; close it and build again.", path);
+    }
 
     /// <summary>The spec's recommended order: by name, then version (PEP 440 order), then marker.</summary>
     internal static IEnumerable<LockedPackage> Order(IEnumerable<LockedPackage> packages) =>

@@ -17,11 +17,11 @@ namespace PythonEnv.Locking;
 /// </summary>
 public static class RequirementsExport
 {
-    /// <summary>Writes the export to <paramref name="outputFile"/>, replacing it whole (<see cref="Index.AtomicFile"/>), never in place.</summary>
+    /// <summary>Writes the export to <paramref name="outputFile"/>, replacing it whole, never in place (PYENV3003 when it cannot be).</summary>
     public static void Save(string outputFile, PylockFile lockFile, IEnumerable<string>? groups, string lockDirectory, IEnumerable<string>? extras)
     {
         var text = Write(lockFile, groups, lockDirectory, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(outputFile)), extras);
-        Index.AtomicFile.Write(outputFile, PylockWriter.Utf8.GetBytes(text));
+        PylockWriter.Replace(outputFile, text);
     }
 
     /// <param name="lockFile">The lock to export.</param>

@@ -206,4 +206,17 @@ public sealed class LockWorkflowTests
         Assert.AreEqual("lock-version = \"1.0\"\n", File.ReadAllText(lockPath));
         CollectionAssert.AreEqual(new[] { lockPath }, Directory.GetFiles(folder.Path));
     }
+
+    [TestMethod]
+    public void ALockThatCannotBeWrittenIsPYENV3003NotACrash()
+    {
+        using var folder = new TempFolder();
+        var notAFolder = folder.Combine("file");
+        File.WriteAllText(notAFolder, "");
+
+        var error = Assert.ThrowsExactly<PythonEnvException>(() => PylockWriter.Save(PylockFileTests.Sample(), Path.Combine(notAFolder, "pylock.toml")));
+
+        Assert.AreEqual(DiagnosticCodes.LockWriteFailed, error.Code);
+        StringAssert.Contains(error.Message, "The previous file is unchanged.");
+    }
 }
