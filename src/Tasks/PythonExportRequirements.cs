@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Linq;
-using System.Text;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using PythonEnv.Diagnostics;
@@ -31,14 +30,9 @@ public sealed class PythonExportRequirements : Task
                     $"There is no lock file to export at '{LockFile}'. Run 'dotnet build -t:PythonLock' first.", LockFile);
             }
 
-            var groups = PropertyLists.Items(Groups);
-            var folder = Path.GetDirectoryName(Path.GetFullPath(OutputFile));
             var lockFile = PylockReader.Load(LockFile);
             var extras = LockSelection.KnownExtras(lockFile, PropertyLists.Names(Extras), "PythonExportExtras", LockFile);
-
-            var text = RequirementsExport.Write(lockFile, groups, Path.GetDirectoryName(Path.GetFullPath(LockFile)), folder, extras);
-            Directory.CreateDirectory(folder!);
-            File.WriteAllText(OutputFile, text, new UTF8Encoding(false));
+            RequirementsExport.Save(OutputFile, lockFile, PropertyLists.Items(Groups), Path.GetDirectoryName(Path.GetFullPath(LockFile))!, extras);
             Log.LogMessage(MessageImportance.High, $"PythonExportRequirements: wrote {OutputFile}");
             return true;
         }

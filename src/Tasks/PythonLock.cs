@@ -64,7 +64,6 @@ public sealed class PythonLock : PythonIndexTask
             Resolution = string.IsNullOrWhiteSpace(Resolution) ? "highest" : Resolution!.Trim(),
             Prerelease = string.IsNullOrWhiteSpace(Prerelease) ? "if-necessary-or-explicit" : Prerelease!.Trim(),
             PythonVersion = PythonVersion,
-            CreatedBy = "pythonenv-sdk " + typeof(PythonLock).Assembly.GetName().Version,
             Log = line => Log.LogMessage(MessageImportance.High, "PythonLock: " + line),
             Warn = warning => Log.LogWarning(null, warning.Code, null, LockFile, 0, 0, 0, 0, warning.Message),
         }, Cancellation);

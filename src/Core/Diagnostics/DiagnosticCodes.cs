@@ -18,6 +18,8 @@ public static class DiagnosticCodes
     public const string LockOutOfDate = "PYENV3001";
     /// <summary>The lock file is malformed or fails validation.</summary>
     public const string InvalidLock = "PYENV3002";
+    /// <summary>The lock (or its requirements export) could not be written; the previous file is unchanged.</summary>
+    public const string LockWriteFailed = "PYENV3003";
     /// <summary>No Python interpreter matches what was asked for.</summary>
     public const string NoInterpreter = "PYENV4001";
     /// <summary>PythonVenvDir exists and is not a virtual environment, so it is not replaced.</summary>

@@ -6,25 +6,40 @@ using System.Threading;
 namespace PythonEnv.Index;
 
 /// <summary>
-/// Writes a cache file so that readers in this or another process see the old content or the new, never
-/// a part: the bytes go to a unique temporary file beside the target, which is then renamed over it.
+/// Writes a file (cache entries, <c>pylock.toml</c>, exported requirements) so that readers in this or another
+/// process see the old content or the new, never a part, even when the writer is killed: the bytes go to a
+/// unique temporary file beside the target, flushed to disk, which is then renamed over it.
 /// </summary>
 internal static class AtomicFile
 {
     public static string TempPathFor(string target) =>
         Path.Combine(Path.GetDirectoryName(target)!, "." + Path.GetFileName(target) + "." + Guid.NewGuid().ToString("N") + ".tmp");
 
-    public static void Write(string target, byte[] content)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        var temp = TempPathFor(target);
-        using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-        {
-            stream.Write(content, 0, content.Length);
-            stream.Flush(flushToDisk: true);
-        }
+    public static void Write(string target, byte[] content) => Write(target, stream => stream.Write(content, 0, content.Length));
 
-        MoveIntoPlace(temp, target);
+    /// <summary>
+    /// Writes what <paramref name="write"/> puts in the stream, flushed to disk, then renames it over the target. If
+    /// writing fails (or the process dies) the target keeps its old content and the partial file is removed.
+    /// </summary>
+    public static void Write(string target, Action<Stream> write)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(target))!);
+        var temp = TempPathFor(Path.GetFullPath(target));
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                write(stream);
+                stream.Flush(flushToDisk: true);
+            }
+
+            MoveIntoPlace(temp, target);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
     }
 
     /// <summary>Renames a finished temporary file over the target, replacing what is there.</summary>

@@ -75,6 +75,9 @@ public sealed class DistributionFile
     /// <summary>PEP 700 upload time, when the index gave it.</summary>
     public DateTimeOffset? UploadTime { get; }
 
+    /// <summary>The digits of the fraction of a second the index wrote <see cref="UploadTime"/> with, so a lock keeps its precision.</summary>
+    public int UploadTimeDigits { get; init; }
+
     /// <summary>PEP 658/714: the index serves the file's METADATA at <c>Url + ".metadata"</c>.</summary>
     public bool HasCoreMetadata { get; }
 

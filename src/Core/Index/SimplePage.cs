@@ -135,11 +135,27 @@ internal sealed class SimplePage
 
                 page.Files.Add(new DistributionFile(
                     filename, UrlText.WithoutUserInfo(absolute), hashes, String(file, "requires-python"),
-                    isYanked, yankedReason, size, uploadTime, hasMetadata, metadataHashes, source));
+                    isYanked, yankedReason, size, uploadTime, hasMetadata, metadataHashes, source)
+                {
+                    UploadTimeDigits = uploadTime is null ? 0 : FractionDigits(String(file, "upload-time")!),
+                });
             }
 
             return page;
         }
+    }
+
+    /// <summary>How many digits follow the seconds' decimal point in an ISO 8601 time (<c>12:34:56.123456Z</c>: 6).</summary>
+    private static int FractionDigits(string time)
+    {
+        var point = time.IndexOf('.', Math.Max(0, time.IndexOf('T')));
+        var end = point + 1;
+        while (point >= 0 && end < time.Length && char.IsDigit(time[end]))
+        {
+            end++;
+        }
+
+        return point < 0 ? 0 : end - point - 1;
     }
 
     private static string? String(JsonElement element, string name) =>

@@ -55,6 +55,7 @@ public static class LockBuilder
         Path = file.Url.IsFile ? LockPaths.Record(file.Url.LocalPath, lockDirectory) : null,
         Size = file.Size,
         UploadTime = file.UploadTime,
+        UploadTimeDigits = file.UploadTime is null ? null : file.UploadTimeDigits,
         Hashes = file.Hashes.ToDictionary(pair => pair.Key, pair => pair.Value.ToLowerInvariant(), StringComparer.Ordinal),
     };
 }

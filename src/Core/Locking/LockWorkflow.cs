@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Text;
 using System.Text.RegularExpressions;
 using System.Threading;
 using PythonEnv.Diagnostics;
@@ -46,7 +45,8 @@ public sealed class LockRequest
     /// <summary>Fallback for requires-python when no declaration sets it: <c>&gt;=</c> the project's <c>PythonVersion</c>.</summary>
     public string? PythonVersion { get; init; }
 
-    public string CreatedBy { get; init; } = "pythonenv-sdk";
+    /// <summary>PEP 751 <c>created-by</c>: the name of the tool that made the lock.</summary>
+    public string CreatedBy { get; init; } = PylockFile.ToolName;
 
     public Action<string> Log { get; init; } = _ => { };
 
@@ -71,6 +71,12 @@ public static class LockWorkflow
     {
         if (request.Mode == LockMode.Frozen)
         {
+            // No drift check, but a lock that is not valid is never installed: reading it validates it.
+            if (File.Exists(request.LockPath))
+            {
+                PylockReader.Load(request.LockPath);
+            }
+
             return new LockOutcome(false, [], []);
         }
 
@@ -142,15 +148,8 @@ public static class LockWorkflow
         }
 
         var lockFile = LockBuilder.Build(resolution, manifest, request.CreatedBy, LockDirectory(request));
-        var text = PylockWriter.Write(lockFile);
         var changes = PackageChanges(existing, lockFile);
-        var written = !File.Exists(request.LockPath) || File.ReadAllText(request.LockPath) != text;
-        if (written)
-        {
-            // UTF-8 without a BOM and the writer's \n line endings: the same bytes on every OS.
-            File.WriteAllText(request.LockPath, text, new UTF8Encoding(false));
-        }
-
+        var written = PylockWriter.Save(lockFile, request.LockPath);
         foreach (var change in changes)
         {
             request.Log(change);

@@ -13,6 +13,9 @@ public sealed class PylockFile
     /// <summary>The only lock version this reader and writer speak.</summary>
     public const string SupportedLockVersion = "1.0";
 
+    /// <summary>This tool's name: the lock's <c>created-by</c> and its <c>[tool]</c> table.</summary>
+    public const string ToolName = "pythonenv-sdk";
+
     public string LockVersion { get; init; } = SupportedLockVersion;
 
     /// <summary>PEP 508 markers of the environments the lock covers; empty means "any".</summary>
@@ -83,7 +86,14 @@ public sealed class LockedFile
 
     public long? Size { get; init; }
 
+    /// <summary>PEP 700/751 <c>upload-time</c>, as the index gave it.</summary>
     public DateTimeOffset? UploadTime { get; init; }
+
+    /// <summary>
+    /// The digits of the fraction of a second <see cref="UploadTime"/> was given with (<c>…56.123456Z</c>: 6), so the
+    /// lock keeps the index's precision; null: as many as the value needs.
+    /// </summary>
+    public int? UploadTimeDigits { get; init; }
 
     /// <summary>Algorithm (e.g. <c>sha256</c>) to lowercase hex digest.</summary>
     public IReadOnlyDictionary<string, string> Hashes { get; init; } = new Dictionary<string, string>();

@@ -4,7 +4,6 @@ using System.IO;
 using System.Linq;
 using Tomlyn;
 using Tomlyn.Model;
-using Tomlyn.Serialization;
 using PythonEnv.Diagnostics;
 using PythonEnv.Packaging;
 
@@ -29,6 +28,13 @@ public static class PylockReader
 
     private static readonly HashSet<string> FileKeys = new(StringComparer.Ordinal) { "name", "upload-time", "url", "path", "size", "hashes" };
 
+    private static readonly Dictionary<string, HashSet<string>> OtherSourceKeys = new(StringComparer.Ordinal)
+    {
+        ["vcs"] = new(StringComparer.Ordinal) { "type", "url", "path", "requested-revision", "commit-id", "subdirectory" },
+        ["directory"] = new(StringComparer.Ordinal) { "path", "editable", "subdirectory" },
+        ["archive"] = new(StringComparer.Ordinal) { "url", "path", "size", "upload-time", "hashes", "subdirectory" },
+    };
+
     public static PylockFile Load(string path) => Read(File.ReadAllText(path), path);
 
     public static PylockFile Read(string text, string path) => new Reader(text, path).Read();
@@ -37,7 +43,7 @@ public static class PylockReader
     {
         private readonly string _text;
         private readonly string _path;
-        private readonly TomlMetadataStore _metadata = new();
+        private TomlDocument _document = null!;
 
         public Reader(string text, string path)
         {
@@ -47,16 +53,16 @@ public static class PylockReader
 
         public PylockFile Read()
         {
-            TomlTable document;
-            try
+            _document = TomlDocument.Parse(_text, _path, out var syntaxError);
+            if (syntaxError is { } error)
             {
-                document = TomlSerializer.Deserialize<TomlTable>(_text, new TomlSerializerOptions { MetadataStore = _metadata, SourceName = _path })
-                    ?? throw Error(1, "the file is empty");
+                throw Error(error.Line, $"it is not valid TOML: {error.Message}.");
             }
-            catch (TomlException e)
+
+            var document = _document.Root;
+            if (document.Count == 0)
             {
-                var message = e.Diagnostics is { Count: > 0 } diagnostics ? diagnostics[0].Message : e.Message;
-                throw new PythonEnvException(DiagnosticCodes.InvalidLock, $"pylock.toml is not valid TOML: {message}. Fix the file or delete it to re-lock.", _path, e.Line ?? 0, e.Column ?? 0, e);
+                throw Error(1, "the file is empty.");
             }
 
             RejectUnknown(document, TopKeys, "at the top level");
@@ -66,12 +72,20 @@ public static class PylockReader
             var packages = TableArray(document, "packages", required: true);
             var result = packages.Select(ReadPackage).ToList();
             CheckDuplicates(packages, result);
+            var extras = StringArray(document, "extras");
+            var badExtra = extras.FirstOrDefault(extra => !PackageName.IsNormalized(extra));
+            if (badExtra is not null)
+            {
+                throw Error(Line(document, "extras"), $"the extra \"{badExtra}\" in \"extras\" is not a normalized name; pylock.toml records \"{(PackageName.IsValid(badExtra) ? PackageName.Normalize(badExtra) : "a valid name")}\".");
+            }
+
+            OptionalTable(document, "tool");
             return new PylockFile
             {
                 LockVersion = lockVersion,
                 Environments = Markers(document, "environments"),
                 RequiresPython = RequiresPython(document, "requires-python"),
-                Extras = StringArray(document, "extras"),
+                Extras = extras,
                 DependencyGroups = StringArray(document, "dependency-groups"),
                 DefaultGroups = StringArray(document, "default-groups"),
                 CreatedBy = createdBy,
@@ -80,15 +94,15 @@ public static class PylockReader
             };
         }
 
+        /// <summary>PEP 751: <c>lock-version</c> is a PEP 440 version; readers support 1.x (a later 1.x is read as 1.0, as packaging does).</summary>
         private void CheckLockVersion(TomlTable document, string lockVersion)
         {
-            var parts = lockVersion.Split('.');
-            if (parts.Length != 2 || !parts.All(part => part.Length > 0 && part.All(char.IsDigit)))
+            if (!Pep440Version.TryParse(lockVersion, out var version))
             {
-                throw Error(Line(document, "lock-version"), $"lock-version \"{lockVersion}\" is not a version of the form \"1.0\".");
+                throw Error(Line(document, "lock-version"), $"lock-version \"{lockVersion}\" is not a version such as \"1.0\".");
             }
 
-            if (parts[0] != "1")
+            if (version.CompareTo(Pep440Version.Parse("1")) < 0 || version.CompareTo(Pep440Version.Parse("2")) >= 0)
             {
                 throw Error(Line(document, "lock-version"), $"lock-version \"{lockVersion}\" is not supported: this SDK reads lock version 1.x. Re-lock with this SDK or upgrade it.");
             }
@@ -109,7 +123,8 @@ public static class PylockReader
             }
 
             var version = OptionalString(table, "version");
-            if (version is not null && !Pep440Version.TryParse(version, out _))
+            Pep440Version? parsedVersion = null;
+            if (version is not null && !Pep440Version.TryParse(version, out parsedVersion))
             {
                 throw Error(Line(table, "version"), $"version \"{version}\" of {name} is not a PEP 440 version.");
             }
@@ -122,6 +137,14 @@ public static class PylockReader
 
             var sdist = table.ContainsKey("sdist") ? ReadFile(Table(table, "sdist"), name, "sdist") : null;
             var wheels = TableArray(table, "wheels", required: false).Select(wheel => ReadFile(wheel, name, "wheel")).ToList();
+            foreach (var (file, fileTable) in wheels.Zip(TableArray(table, "wheels", required: false), (file, fileTable) => (file, fileTable))
+                         .Concat(sdist is null ? [] : [(sdist, Table(table, "sdist"))]))
+            {
+                CheckFileIdentity(table, fileTable, file, name, parsedVersion);
+            }
+
+            CheckAttestationIdentities(table);
+            OptionalTable(table, "tool");
             var others = new[] { "vcs", "directory", "archive" }.Where(table.ContainsKey).ToList();
             foreach (var other in others)
             {
@@ -151,6 +174,56 @@ public static class PylockReader
                 Wheels = wheels,
                 OtherSourceKind = others.FirstOrDefault(),
             };
+        }
+
+        /// <summary>
+        /// A wheel's or sdist's file name names the package and version it installs; one that disagrees with its
+        /// entry (a hand-edited <c>version</c>, a file pasted under the wrong package) would install one version and
+        /// record another, so it is an error at the line that disagrees.
+        /// </summary>
+        private void CheckFileIdentity(TomlTable package, TomlTable fileTable, LockedFile file, string name, Pep440Version? version)
+        {
+            var fileLine = Line(fileTable, file.Name is not null ? "name" : file.Path is not null ? "path" : "url");
+            PackageName fileProject;
+            Pep440Version fileVersion;
+            if (WheelFileName.TryParse(file.FileName, out var wheel))
+            {
+                (fileProject, fileVersion) = (wheel.Name, wheel.Version);
+            }
+            else if (SdistFileName.TryParse(file.FileName, out var sdist))
+            {
+                (fileProject, fileVersion) = (sdist.Name, sdist.Version);
+            }
+            else
+            {
+                return;
+            }
+
+            if (fileProject.Normalized != name)
+            {
+                throw Error(fileLine, $"\"{file.FileName}\" is a file of {fileProject.Normalized}, not of {name}, the package it is listed under.");
+            }
+
+            if (version is not null && !fileVersion.Equals(version))
+            {
+                throw Error(Line(package, "version"),
+                    $"version \"{package["version"]}\" of {name} does not match \"{file.FileName}\" (line {fileLine}), which is version {fileVersion}: the lock would install {fileVersion} and record {version}. " +
+                    $"A lock is not edited by hand: to pin {name}, declare the version you want.");
+            }
+        }
+
+        /// <summary>PEP 751 <c>attestation-identities</c>: an array of tables, each with a string <c>kind</c>.</summary>
+        private void CheckAttestationIdentities(TomlTable package)
+        {
+            if (!package.TryGetValue("attestation-identities", out var value))
+            {
+                return;
+            }
+
+            if (value is not (TomlArray or TomlTableArray) || ((IEnumerable<object>)value).Any(item => item is not TomlTable identity || identity.TryGetValue("kind", out var kind) is false || kind is not string))
+            {
+                throw Error(Line(package, "attestation-identities"), "\"attestation-identities\" must be an array of tables, each with a \"kind\" string.");
+            }
         }
 
         /// <summary>An optional PEP 508 marker; one that does not parse is an error at its line.</summary>
@@ -221,64 +294,66 @@ public static class PylockReader
             }
 
             CheckLocation(table, url, path, $"a {kind} of {owner}");
-            long? size = null;
-            if (table.TryGetValue("size", out var sizeValue))
+            var size = Size(table, $"a {kind} of {owner}");
+            var uploadTime = UploadTime(table, $"a {kind} of {owner}");
+            var hashes = Hashes(table, $"a {kind} of {owner}");
+            var file = new LockedFile
             {
-                if (sizeValue is not long number || number < 0)
-                {
-                    throw Error(Line(table, "size"), $"size of a {kind} of {owner} must be a non-negative integer.");
-                }
-
-                size = number;
+                Name = OptionalString(table, "name"), Url = url, Path = path, Size = size, UploadTime = uploadTime?.DateTime, UploadTimeDigits = uploadTime?.SecondPrecision, Hashes = hashes,
+            };
+            var named = kind == "wheel" ? WheelFileName.TryParse(file.FileName, out _) : SdistFileName.TryParse(file.FileName, out _);
+            if (!named)
+            {
+                throw Error(Line(table, file.Name is not null ? "name" : path is not null ? "path" : "url"),
+                    $"\"{file.FileName}\" is listed as a {kind} of {owner} but is not named like one: {(kind == "wheel" ? "{name}-{version}(-{build})?-{python}-{abi}-{platform}.whl" : "{name}-{version}.tar.gz")}.");
             }
 
-            DateTimeOffset? uploadTime = null;
-            if (table.TryGetValue("upload-time", out var timeValue))
-            {
-                if (timeValue is not TomlDateTime time || time.Kind is not (TomlDateTimeKind.OffsetDateTimeByZ or TomlDateTimeKind.OffsetDateTimeByNumber))
-                {
-                    throw Error(Line(table, "upload-time"), $"upload-time of a {kind} of {owner} must be an offset date-time (UTC), e.g. 2024-01-01T00:00:00Z.");
-                }
+            return file;
+        }
 
-                uploadTime = time.DateTime;
+        private long? Size(TomlTable table, string what) =>
+            !table.TryGetValue("size", out var value) ? null
+            : value is long size && size >= 0 ? size
+            : throw Error(Line(table, "size"), $"size of {what} must be a non-negative integer.");
+
+        /// <summary>An optional PEP 751 <c>upload-time</c>: a TOML offset date-time, kept with its fractional digits.</summary>
+        private TomlDateTime? UploadTime(TomlTable table, string what)
+        {
+            if (!table.TryGetValue("upload-time", out var value))
+            {
+                return null;
             }
 
+            return value is TomlDateTime { Kind: TomlDateTimeKind.OffsetDateTimeByZ or TomlDateTimeKind.OffsetDateTimeByNumber } time
+                ? time
+                : throw Error(Line(table, "upload-time"), $"upload-time of {what} must be an offset date-time (UTC), e.g. 2024-01-01T00:00:00Z.");
+        }
+
+        /// <summary>The required <c>hashes</c> table: at least one algorithm, each a hex digest (a sha256 of 64 digits).</summary>
+        private Dictionary<string, string> Hashes(TomlTable table, string what)
+        {
             if (!table.ContainsKey("hashes"))
             {
-                throw Error(FirstLine(table), $"a {kind} of {owner} has no \"hashes\": every file in a lock must be hash-checked.");
+                throw Error(FirstLine(table), $"{what} has no \"hashes\": every file in a lock must be hash-checked.");
             }
 
-            var hashTable = Table(table, "hashes");
             var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var pair in hashTable)
+            foreach (var pair in Table(table, "hashes"))
             {
                 if (pair.Value is not string digest || digest.Length == 0 || !digest.All(Uri.IsHexDigit))
                 {
-                    throw Error(Line(table, "hashes"), $"hash \"{pair.Key}\" of a {kind} of {owner} must be a hexadecimal string.");
+                    throw Error(Line(table, "hashes"), $"hash \"{pair.Key}\" of {what} must be a hexadecimal string.");
                 }
 
                 if (pair.Key == "sha256" && digest.Length != 64)
                 {
-                    throw Error(Line(table, "hashes"), $"the sha256 of a {kind} of {owner} has {digest.Length} hex digits, not 64.");
+                    throw Error(Line(table, "hashes"), $"the sha256 of {what} has {digest.Length} hex digits, not 64.");
                 }
 
                 hashes[pair.Key] = digest.ToLowerInvariant();
             }
 
-            if (hashes.Count == 0)
-            {
-                throw Error(Line(table, "hashes"), $"a {kind} of {owner} has an empty \"hashes\" table.");
-            }
-
-            var file = new LockedFile { Name = OptionalString(table, "name"), Url = url, Path = path, Size = size, UploadTime = uploadTime, Hashes = hashes };
-            var expected = kind == "wheel" ? file.FileName.EndsWith(".whl", StringComparison.OrdinalIgnoreCase)
-                : file.FileName.EndsWith(".tar.gz", StringComparison.OrdinalIgnoreCase) || file.FileName.EndsWith(".zip", StringComparison.OrdinalIgnoreCase);
-            if (!expected)
-            {
-                throw Error(FirstLine(table), $"\"{file.FileName}\" is listed as a {kind} of {owner} but is not named like one.");
-            }
-
-            return file;
+            return hashes.Count > 0 ? hashes : throw Error(Line(table, "hashes"), $"{what} has an empty \"hashes\" table.");
         }
 
         /// <summary>A <c>url</c> must be absolute; a <c>path</c> (relative to the lock file's directory, or absolute) must be a path.</summary>
@@ -307,19 +382,27 @@ public static class PylockReader
             }
 
             CheckLocation(table, url, path, what);
-            var required = kind switch
+            RejectUnknown(table, OtherSourceKeys[kind], $"in {what}");
+            OptionalString(table, "subdirectory");
+            switch (kind)
             {
-                "vcs" => new[] { "type", "commit-id" },
-                _ => [],
-            };
-            foreach (var key in required)
-            {
-                RequiredString(table, key);
-            }
+                case "vcs":
+                    RequiredString(table, "type");
+                    RequiredString(table, "commit-id");
+                    OptionalString(table, "requested-revision");
+                    break;
+                case "directory":
+                    if (table.TryGetValue("editable", out var editable) && editable is not bool)
+                    {
+                        throw Error(Line(table, "editable"), $"\"editable\" of {what} must be true or false.");
+                    }
 
-            if (kind == "archive" && !table.ContainsKey("hashes"))
-            {
-                throw Error(FirstLine(table), $"{what} has no \"hashes\": every file in a lock must be hash-checked.");
+                    break;
+                default:
+                    Size(table, what);
+                    UploadTime(table, what);
+                    Hashes(table, what);
+                    break;
             }
         }
 
@@ -356,7 +439,7 @@ public static class PylockReader
             }
 
             var tool = toolValue as TomlTable ?? throw Error(Line(document, "tool"), "[tool] must be a table.");
-            if (!tool.TryGetValue("pythonenv-sdk", out var value))
+            if (!tool.TryGetValue(PylockFile.ToolName, out var value))
             {
                 return null;
             }
@@ -456,30 +539,16 @@ public static class PylockReader
             };
         }
 
-        private int Line(TomlTable table, string key) =>
-            _metadata.TryGetProperties(table, out var properties) && properties!.TryGetProperty(key, out var property) && property!.Span is { } span
-                ? span.Start.Line + 1
-                : FirstLine(table);
+        private TomlTable? OptionalTable(TomlTable table, string key) => table.ContainsKey(key) ? Table(table, key) : null;
 
-        private int FirstLine(TomlTable table)
-        {
-            var best = int.MaxValue;
-            if (_metadata.TryGetProperties(table, out var properties))
-            {
-                foreach (var key in table.Keys)
-                {
-                    if (properties!.TryGetProperty(key, out var property) && property!.Span is { } span)
-                    {
-                        best = Math.Min(best, span.Start.Line);
-                    }
-                }
-            }
+        private int Line(TomlTable table, string key) => _document.Line(table, key);
 
-            // Spans count lines from 0; diagnostics from 1.
-            return best == int.MaxValue ? 0 : best + 1;
-        }
+        private int FirstLine(TomlTable table) => _document.Line(table);
 
+        /// <summary>PYENV3002 at the line; every mode refuses such a lock, so the message says how to get a valid one.</summary>
         private PythonEnvException Error(int line, string message) =>
-            new(DiagnosticCodes.InvalidLock, $"pylock.toml is invalid: {message}", _path, line);
+            new(DiagnosticCodes.InvalidLock,
+                $"{Path.GetFileName(_path)} is invalid: {message} Fix that line, or delete the file and run '{LockWorkflow.FixCommand}' to re-lock.",
+                _path, line);
     }
 }

@@ -1,9 +1,12 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Text;
 using Tomlyn;
 using Tomlyn.Model;
+using PythonEnv.Diagnostics;
+using PythonEnv.Index;
 using PythonEnv.Packaging;
 
 namespace PythonEnv.Locking;
@@ -48,11 +51,53 @@ public static class PylockWriter
         var text = new StringBuilder(TomlSerializer.Serialize(document, Options));
         if (lockFile.Manifest is { } manifest)
         {
-            var tool = new TomlTable { ["tool"] = new TomlTable { ["pythonenv-sdk"] = ManifestTable(manifest.Normalize()) } };
+            var tool = new TomlTable { ["tool"] = new TomlTable { [PylockFile.ToolName] = ManifestTable(manifest.Normalize()) } };
             text.Append('\n').Append(TomlSerializer.Serialize(tool, Options));
         }
 
         return Spaced(text.ToString());
+    }
+
+    /// <summary>
+    /// Writes the lock to <paramref name="path"/> unless it already holds the same bytes (UTF-8 without a BOM, <c>\n</c>
+    /// line endings: the same on every OS). The file is replaced whole (<see cref="AtomicFile"/>): a build killed
+    /// while writing leaves the previous lock, never an empty or truncated one.
+    /// </summary>
+    /// <returns>True when the file was written.</returns>
+    public static bool Save(PylockFile lockFile, string path)
+    {
+        var text = Write(lockFile);
+        if (File.Exists(path) && File.ReadAllText(path) == text)
+        {
+            return false;
+        }
+
+        Replace(path, text);
+        return true;
+    }
+
+    /// <summary>
+    /// Replaces the file whole with <paramref name="text"/> (UTF-8 without a BOM). When it cannot be (no space, no
+    /// permission, another program holding it), that is PYENV3003 and the previous file is left as it was.
+    /// </summary>
+    internal static void Replace(string path, string text)
+    {
+        try
+        {
+            AtomicFile.Write(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(text));
+            // The rename gives up on a file another program keeps open; then the old content is still there.
+            if (File.ReadAllText(path) == text)
+            {
+                return;
+            }
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new PythonEnvException(DiagnosticCodes.LockWriteFailed, $"Could not write {path}: {error.Message} The previous file is unchanged.", path, 0, 0, error);
+        }
+
+        throw new PythonEnvException(DiagnosticCodes.LockWriteFailed,
+            $"Could not replace {path}: another program keeps it open. The previous file is unchanged; close it and build again.", path);
     }
 
     /// <summary>The spec's recommended order: by name, then version (PEP 440 order), then marker.</summary>
@@ -141,7 +186,7 @@ public static class PylockWriter
 
         if (file.UploadTime is { } uploadTime)
         {
-            table["upload-time"] = new TomlDateTime(uploadTime.ToUniversalTime(), 0, TomlDateTimeKind.OffsetDateTimeByZ);
+            table["upload-time"] = new TomlDateTime(uploadTime.ToUniversalTime(), FractionDigits(uploadTime, file.UploadTimeDigits), TomlDateTimeKind.OffsetDateTimeByZ);
         }
 
         if (file.Url is { } url)
@@ -167,6 +212,21 @@ public static class PylockWriter
 
         table["hashes"] = hashes;
         return table;
+    }
+
+    /// <summary>
+    /// The fraction-of-a-second digits to write: those the time was given with, and never fewer than its value
+    /// needs (a DateTimeOffset holds 7), so the lock neither truncates nor re-rounds what the index said.
+    /// </summary>
+    private static int FractionDigits(DateTimeOffset time, int? given)
+    {
+        var needed = 0;
+        for (var fraction = time.UtcTicks % TimeSpan.TicksPerSecond; fraction != 0; fraction = fraction * 10 % TimeSpan.TicksPerSecond)
+        {
+            needed++;
+        }
+
+        return Math.Min(7, Math.Max(needed, given ?? 0));
     }
 
     private static TomlTable ManifestTable(LockManifest manifest)

@@ -17,6 +17,13 @@ namespace PythonEnv.Locking;
 /// </summary>
 public static class RequirementsExport
 {
+    /// <summary>Writes the export to <paramref name="outputFile"/>, replacing it whole, never in place (PYENV3003 when it cannot be).</summary>
+    public static void Save(string outputFile, PylockFile lockFile, IEnumerable<string>? groups, string lockDirectory, IEnumerable<string>? extras)
+    {
+        var text = Write(lockFile, groups, lockDirectory, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(outputFile)), extras);
+        PylockWriter.Replace(outputFile, text);
+    }
+
     /// <param name="lockFile">The lock to export.</param>
     /// <param name="groups">Dependency groups to include besides the main dependencies.</param>
     /// <param name="lockDirectory">The lock file's folder, which its relative <c>path</c> entries are relative to.</param>

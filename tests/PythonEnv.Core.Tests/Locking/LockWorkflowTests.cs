@@ -7,6 +7,7 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 using PythonEnv.Diagnostics;
 using PythonEnv.Index;
 using PythonEnv.Inputs;
+using PythonEnv.Core.Tests.TestIndex;
 using PythonEnv.Locking;
 using PythonEnv.TestIndex;
 
@@ -73,5 +74,149 @@ public sealed class LockWorkflowTests
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    /// <summary>A folder holding a lock of a (latest 2.0, which needs b 1.0) that Update mode made, and the workflow to run there again.</summary>
+    private sealed class LockedFolder : IDisposable
+    {
+        private readonly TempFolder _folder = new();
+
+        public LockedFolder(TestIndexServer server)
+        {
+            Index = new IndexClientOptions { IndexUrls = [server.SimpleUrl], CacheDir = _folder.Combine("cache"), RetryCount = 0 };
+        }
+
+        public string Folder => _folder.Path;
+
+        public string LockPath => _folder.Combine("pylock.toml");
+
+        public IndexClientOptions Index { get; }
+
+        public LockOutcome Run(LockMode mode, params (string Name, string? Version)[] packages) =>
+            LockWorkflow.Run(Declare(packages.Length > 0 ? packages : [("a", null)]), Index, new LockRequest { LockPath = LockPath, Mode = mode });
+
+        public void Dispose() => _folder.Dispose();
+    }
+
+    private static async Task<LockedFolder> Locked(TestIndexServer server, bool withAandB = true)
+    {
+        if (withAandB)
+        {
+            server.Publish(PackageSpec.Of("a", "1.0", "b"));
+            server.Publish(PackageSpec.Of("a", "2.0", "b"));
+            server.Publish(PackageSpec.Of("b", "1.0"));
+        }
+
+        var folder = new LockedFolder(server);
+        Assert.IsTrue((await Task.Run(() => folder.Run(LockMode.Update))).Written);
+        return folder;
+    }
+
+    [TestMethod]
+    public async Task AHandEditedVersionIsRefusedInEveryModeAndTheEditIsNeverOverwritten()
+    {
+        await using var server = await TestIndexServer.StartAsync();
+        using var project = await Locked(server);
+        var text = File.ReadAllText(project.LockPath);
+        Assert.IsTrue(text.Contains("name = \"a\"\nversion = \"2.0\"", StringComparison.Ordinal), text);
+        var edited = text.Replace("name = \"a\"\nversion = \"2.0\"", "name = \"a\"\nversion = \"1.0\"", StringComparison.Ordinal);
+        File.WriteAllText(project.LockPath, edited);
+        var line = edited[..edited.IndexOf("name = \"a\"", StringComparison.Ordinal)].Count(c => c == '\n') + 2;
+
+        foreach (var mode in new[] { LockMode.Update, LockMode.Locked, LockMode.Frozen })
+        {
+            var error = Assert.ThrowsExactly<PythonEnvException>(() => project.Run(mode), mode.ToString());
+            Assert.AreEqual(DiagnosticCodes.InvalidLock, error.Code, error.Message);
+            Assert.AreEqual(project.LockPath, error.File);
+            Assert.AreEqual(line, error.Line, error.Message);
+            StringAssert.Contains(error.Message, "which is version 2.0");
+        }
+
+        Assert.AreEqual(edited, File.ReadAllText(project.LockPath), "a hand edit is reported, never silently overwritten");
+    }
+
+    [TestMethod]
+    public async Task PackagesSplitAroundTheToolTableAreNotDrift()
+    {
+        await using var server = await TestIndexServer.StartAsync();
+        using var project = await Locked(server);
+        var text = File.ReadAllText(project.LockPath);
+        var tool = text[text.IndexOf("[tool]", StringComparison.Ordinal)..];
+        var body = text[..text.IndexOf("[tool]", StringComparison.Ordinal)];
+        var second = body.IndexOf("[[packages]]", body.IndexOf("[[packages]]", StringComparison.Ordinal) + 1, StringComparison.Ordinal);
+        Assert.IsTrue(second > 0, text);
+        File.WriteAllText(project.LockPath, body[..second] + tool + "\n" + body[second..]);
+
+        var locked = project.Run(LockMode.Locked);
+        var update = project.Run(LockMode.Update);
+
+        Assert.AreEqual(0, locked.Drift.Count, string.Join("\n", locked.Drift));
+        Assert.IsFalse(update.Written, "the same lock laid out differently is not drift");
+        CollectionAssert.AreEqual(new[] { "a 2.0", "b 1.0" }, PylockReader.Load(project.LockPath).Packages.Select(p => p.ToString()).ToArray());
+    }
+
+    [TestMethod]
+    public async Task TheLockNamesTheToolThatMadeItAndKeepsTheIndexsUploadTime()
+    {
+        await using var server = await TestIndexServer.StartAsync();
+        var uploaded = new DateTimeOffset(2024, 1, 1, 12, 34, 56, TimeSpan.Zero).AddTicks(1_234_560);
+        server.Publish(PackageSpec.Of("a", "1.0", "b").Wheel(), new PublishOptions { UploadTime = uploaded });
+        server.Publish(PackageSpec.Of("b", "1.0").Wheel());
+
+        using var project = await Locked(server, withAandB: false);
+
+        var text = File.ReadAllText(project.LockPath);
+        StringAssert.Contains(text, "created-by = \"pythonenv-sdk\"\n");
+        StringAssert.Contains(text, "upload-time = 2024-01-01T12:34:56.123456Z\n");
+        StringAssert.Contains(text, "upload-time = 2025-01-01T00:00:00.000000Z\n", "the index wrote six digits; so does the lock");
+        Assert.AreEqual(uploaded, PylockReader.Load(project.LockPath).Packages.Single(p => p.Name == "a").Wheels.Single().UploadTime);
+    }
+
+    [TestMethod]
+    public async Task ARelockReplacesTheLockWholeInsteadOfRewritingItInPlace()
+    {
+        await using var server = await TestIndexServer.StartAsync();
+        using var project = await Locked(server);
+        var before = File.ReadAllBytes(project.LockPath);
+        using var reader = new FileStream(project.LockPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+
+        var relock = await Task.Run(() => project.Run(LockMode.Update, ("a", "<2")));
+
+        Assert.IsTrue(relock.Written);
+        StringAssert.Contains(File.ReadAllText(project.LockPath), "version = \"1.0\"");
+        var seen = new MemoryStream();
+        reader.CopyTo(seen);
+        CollectionAssert.AreEqual(before, seen.ToArray(), "a reader of the old lock (or a build killed mid-write) sees the old lock whole, never a truncated one");
+        CollectionAssert.AreEqual(new[] { project.LockPath }, Directory.GetFiles(project.Folder), "no temporary file is left beside the lock");
+    }
+
+    [TestMethod]
+    public void AWriteThatFailsMidwayLeavesTheOldLockWholeAndNoTemporaryFile()
+    {
+        using var folder = new TempFolder();
+        var lockPath = folder.Combine("pylock.toml");
+        File.WriteAllText(lockPath, "lock-version = \"1.0\"\n");
+
+        Assert.ThrowsExactly<IOException>(() => AtomicFile.Write(lockPath, stream =>
+        {
+            stream.Write("lock-ver"u8);
+            throw new IOException("the disk is full");
+        }));
+
+        Assert.AreEqual("lock-version = \"1.0\"\n", File.ReadAllText(lockPath));
+        CollectionAssert.AreEqual(new[] { lockPath }, Directory.GetFiles(folder.Path));
+    }
+
+    [TestMethod]
+    public void ALockThatCannotBeWrittenIsPYENV3003NotACrash()
+    {
+        using var folder = new TempFolder();
+        var notAFolder = folder.Combine("file");
+        File.WriteAllText(notAFolder, "");
+
+        var error = Assert.ThrowsExactly<PythonEnvException>(() => PylockWriter.Save(PylockFileTests.Sample(), Path.Combine(notAFolder, "pylock.toml")));
+
+        Assert.AreEqual(DiagnosticCodes.LockWriteFailed, error.Code);
+        StringAssert.Contains(error.Message, "The previous file is unchanged.");
     }
 }
