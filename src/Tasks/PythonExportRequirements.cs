@@ -44,7 +44,7 @@ public sealed class PythonExportRequirements : Task
         }
         catch (PythonEnvException error)
         {
-            Diagnostics.LogError(Log, error);
+            Diagnostics.LogError(this, error);
             return false;
         }
     }

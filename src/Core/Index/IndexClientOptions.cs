@@ -102,6 +102,15 @@ public sealed record IndexClientOptions
         };
     }
 
+    /// <summary>What <see cref="MaskCredentials"/> puts in place of a URL's <c>user:password</c>, with the <c>@</c>.</summary>
+    public const string MaskedUserInfo = "***@";
+
+    /// <summary>
+    /// The text with the user info of every URL in it masked (<c>https://***@host/</c>), as the SDK's targets mask
+    /// index properties with the same pattern before any task, file or log sees them.
+    /// </summary>
+    public static string MaskCredentials(string text) => UrlText.Mask(text);
+
     /// <summary>
     /// The platform's user cache folder: <c>%LOCALAPPDATA%\PythonEnv\Cache</c>, <c>~/Library/Caches/PythonEnv</c>,
     /// else <c>$XDG_CACHE_HOME/pythonenv</c> or <c>~/.cache/pythonenv</c>.
