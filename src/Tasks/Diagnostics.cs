@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Text.RegularExpressions;
 using Microsoft.Build.Utilities;
 using PythonEnv.Diagnostics;
 
@@ -21,4 +23,25 @@ internal static class Diagnostics
             endLineNumber: 0,
             endColumnNumber: 0,
             message: error.Message);
+
+    private static readonly Regex LeadingProperty = new(@"^(?<name>Python[A-Za-z]+)\b", RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// Like <see cref="LogError(Task, PythonEnvException, string?)"/>, but an error about a property's value (one the
+    /// engine refused, e.g. a <c>PythonEnvironments</c> marker, a <c>PythonIndexUrl</c>; its message starts with the
+    /// property's name) is put at the line that sets the property, found in <paramref name="searchFiles"/>.
+    /// </summary>
+    public static void LogError(Task task, PythonEnvException error, string? projectFile, IEnumerable<string> searchFiles)
+    {
+        var property = error is PropertyException known ? known.Property : LeadingProperty.Match(error.Message) is { Success: true } m ? m.Groups["name"].Value : null;
+        if (error.File is not null || string.IsNullOrEmpty(projectFile) || property is null)
+        {
+            LogError(task, error, projectFile);
+            return;
+        }
+
+        var origin = PropertyLocator.Find(task, projectFile!, searchFiles, property, value: "");
+        task.Log.LogError(null, error.Code, null, origin.File, origin.Line, origin.Column, 0, 0,
+            error.Message + PropertyLocator.Describe(origin, property, value: null));
+    }
 }

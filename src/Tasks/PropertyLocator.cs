@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Xml;
+using Microsoft.Build.Framework;
 
 namespace PythonEnv.Sdk.Tasks;
 
@@ -66,10 +68,19 @@ internal static class PropertyLocator
             : new PropertyOrigin(projectFile, 0, 0, PropertySource.Unknown);
     }
 
-    /// <summary>How the origin is said in a message: empty for a project line, else where the value came from.</summary>
-    public static string Describe(PropertyOrigin origin, string name, string value) => origin.Source switch
+    /// <summary>Where the build running <paramref name="task"/> set <paramref name="name"/> (global properties and environment included).</summary>
+    public static PropertyOrigin Find(ITask task, string projectFile, IEnumerable<string> files, string name, string value)
     {
-        PropertySource.GlobalProperty => $" (It is set on the command line or by a parent build: -p:{name}={value}.)",
+        var globals = (task.BuildEngine as IBuildEngine6)?.GetGlobalProperties();
+        return Find(projectFile, files.Where(file => !string.IsNullOrWhiteSpace(file)), name, value,
+            globals?.ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.OrdinalIgnoreCase),
+            Environment.GetEnvironmentVariable);
+    }
+
+    /// <summary>How the origin is said in a message: empty for a project line, else where the value came from.</summary>
+    public static string Describe(PropertyOrigin origin, string name, string? value) => origin.Source switch
+    {
+        PropertySource.GlobalProperty => $" (It is set on the command line or by a parent build: -p:{name}{(value is null ? "" : "=" + value)}.)",
         PropertySource.Environment => $" (It comes from the environment variable {name}.)",
         _ => "",
     };

@@ -26,6 +26,9 @@ public abstract class PythonIndexTask : Task, ICancelableTask
     /// <summary>The project file (<c>$(MSBuildProjectFullPath)</c>): where an error about a property value is shown.</summary>
     public string? ProjectFullPath { get; set; }
 
+    /// <summary>The files that may set properties, in evaluation order: an error about a property's value is put at its line.</summary>
+    public string[] PropertySearchFiles { get; set; } = Array.Empty<string>();
+
     /// <summary><c>PythonIndexUrl</c>; empty means <c>PIP_INDEX_URL</c>, <c>UV_INDEX_URL</c>, else PyPI.</summary>
     public string? IndexUrl { get; set; }
 
@@ -57,7 +60,7 @@ public abstract class PythonIndexTask : Task, ICancelableTask
         }
         catch (PythonEnvException error)
         {
-            Diagnostics.LogError(this, error, ProjectFullPath);
+            Diagnostics.LogError(this, error, ProjectFullPath, PropertySearchFiles);
             return false;
         }
         catch (OperationCanceledException)

@@ -1,6 +1,4 @@
 using System;
-using System.Collections.Generic;
-using System.Linq;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using PythonEnv.Diagnostics;
@@ -28,6 +26,9 @@ public sealed class ValidatePythonProperties : Task
     /// <summary>The files that may set the properties, in evaluation order (Directory.Build.props, the project, Directory.Build.targets).</summary>
     public string[] SearchFiles { get; set; } = Array.Empty<string>();
 
+    /// <summary>True when there was nothing to report: only then is the result recorded, so a warning repeats until fixed.</summary>
+    [Output] public bool Clean { get; private set; }
+
     public override bool Execute()
     {
         foreach (var property in Properties)
@@ -45,11 +46,13 @@ public sealed class ValidatePythonProperties : Task
             }
         }
 
+        var warned = false;
         foreach (var property in PropertiesWithCredentials)
         {
             var origin = Locate(property.ItemSpec, value: "");
-            if (origin.Source == PropertySource.ProjectFile)
+            if (origin.Source is PropertySource.ProjectFile or PropertySource.Unknown)
             {
+                warned = true;
                 Log.LogWarning(null, DiagnosticCodes.CredentialsInProject, null, origin.File, origin.Line, origin.Column, 0, 0,
                     $"{property.ItemSpec} holds credentials (user:password@ in the URL), written in a project file. MSBuild logs project " +
                     "properties (binary logs, -v:diag), so PythonEnv.Sdk does not use or copy them: the index is asked without them. " +
@@ -58,15 +61,9 @@ public sealed class ValidatePythonProperties : Task
             }
         }
 
+        Clean = !Log.HasLoggedErrors && !warned;
         return !Log.HasLoggedErrors;
     }
 
-    private PropertyOrigin Locate(string name, string value)
-    {
-        var globals = (BuildEngine as IBuildEngine6)?.GetGlobalProperties();
-        var files = SearchFiles.Where(file => !string.IsNullOrWhiteSpace(file));
-        return PropertyLocator.Find(ProjectFullPath, files, name, value,
-            globals?.ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.OrdinalIgnoreCase),
-            Environment.GetEnvironmentVariable);
-    }
+    private PropertyOrigin Locate(string name, string value) => PropertyLocator.Find(this, ProjectFullPath, SearchFiles, name, value);
 }

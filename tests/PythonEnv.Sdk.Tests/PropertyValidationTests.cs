@@ -69,6 +69,30 @@ public sealed class PropertyValidationTests : SdkTest
         Assert.IsFalse(fixedUp.WithCode("PYENV1001").Any(), fixedUp.ToString());
     }
 
+    [TestMethod]
+    [DataRow("PythonEnvironments", "sys_platform ==", DisplayName = "a marker that does not parse")]
+    [DataRow("PythonIndexUrl", "ftp://mirror.example/simple", DisplayName = "an index URL that is not http(s), file or a path")]
+    public void A_value_the_engine_refuses_is_reported_at_the_line_that_sets_it(string property, string value)
+    {
+        var project = NewProject(SdkUsage.ProjectSdk, $"""
+            <PropertyGroup>
+              <PythonCacheDir>$(MSBuildProjectDirectory)/cache</PythonCacheDir>
+              <{property}>{value}</{property}>
+            </PropertyGroup>
+            <ItemGroup>
+              <PythonPackage Include="alpha" />
+            </ItemGroup>
+            """, fileName: "env.proj");
+
+        var build = project.Build();
+
+        Assert.AreNotEqual(0, build.ExitCode, build.ToString());
+        var error = build.WithCode("PYENV1001").SingleOrDefault(d => d.Message.StartsWith(property, StringComparison.Ordinal));
+        Assert.IsNotNull(error, build.ToString());
+        Assert.AreEqual(project.ProjectPath, error.File, error.ToString());
+        Assert.AreEqual(project.LineOf($"<{property}>"), error.Line, error.ToString());
+    }
+
     private static BuildDiagnostic AssertError(BuildResult build, string property, string value, string file, int line, params string[] allowed)
     {
         var error = build.WithCode("PYENV1001").SingleOrDefault(d => d.Message.StartsWith(property + " ", StringComparison.Ordinal));
