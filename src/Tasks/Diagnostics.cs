@@ -28,20 +28,23 @@ internal static class Diagnostics
 
     /// <summary>
     /// Like <see cref="LogError(Task, PythonEnvException, string?)"/>, but an error about a property's value (one the
-    /// engine refused, e.g. a <c>PythonEnvironments</c> marker, a <c>PythonIndexUrl</c>; its message starts with the
-    /// property's name) is put at the line that sets the property, found in <paramref name="searchFiles"/>.
+    /// engine refused, e.g. a <c>PythonEnvironments</c> marker, a <c>PythonIndexUrl</c>, a <c>PythonInstallGroups</c>
+    /// group the lock lacks; its message starts with the property's name) is put at the line that sets the property,
+    /// found in <paramref name="searchFiles"/>.
     /// </summary>
     public static void LogError(Task task, PythonEnvException error, string? projectFile, IEnumerable<string> searchFiles)
     {
         var property = error is PropertyException known ? known.Property : LeadingProperty.Match(error.Message) is { Success: true } m ? m.Groups["name"].Value : null;
-        if (error.File is not null || string.IsNullOrEmpty(projectFile) || property is null)
+        var origin = property is null || string.IsNullOrEmpty(projectFile) ? null : PropertyLocator.Find(task, projectFile!, searchFiles, property, value: "");
+        // A property the project sets is the thing to fix (PythonInstallGroups naming a group the lock lacks); one
+        // from elsewhere keeps the file the engine named, if any.
+        if (origin is null || (error.File is not null && origin.Source != PropertySource.ProjectFile))
         {
             LogError(task, error, projectFile);
             return;
         }
 
-        var origin = PropertyLocator.Find(task, projectFile!, searchFiles, property, value: "");
         task.Log.LogError(null, error.Code, null, origin.File, origin.Line, origin.Column, 0, 0,
-            error.Message + PropertyLocator.Describe(origin, property, value: null));
+            error.Message + PropertyLocator.Describe(origin, property!, value: null));
     }
 }

@@ -46,7 +46,7 @@ public sealed class PythonLock : PythonIndexTask
         var declarations = ProjectDeclarations.Gather(items, string.IsNullOrWhiteSpace(ProjectFile) ? null : ProjectFile, files, RequiresPython);
         foreach (var error in declarations.Errors)
         {
-            Diagnostics.LogError(this, error, ProjectFullPath, PropertySearchFiles);
+            Diagnostics.LogError(this, error, ProjectFullPath);
         }
 
         if (declarations.Errors.Count > 0)

@@ -1,7 +1,9 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
+using PythonEnv.Locking;
 using PythonEnv.Sdk.Tests.Harness;
 
 namespace PythonEnv.Sdk.Tests;
@@ -91,6 +93,31 @@ public sealed class PropertyValidationTests : SdkTest
         Assert.IsNotNull(error, build.ToString());
         Assert.AreEqual(project.ProjectPath, error.File, error.ToString());
         Assert.AreEqual(project.LineOf($"<{property}>"), error.Line, error.ToString());
+    }
+
+    [TestMethod]
+    public void A_property_naming_what_the_lock_lacks_is_reported_at_the_line_that_sets_it()
+    {
+        var project = NewProject(SdkUsage.ProjectSdk, """
+            <PropertyGroup>
+              <PythonExportExtras>cli</PythonExportExtras>
+            </PropertyGroup>
+            """, fileName: "env.proj");
+        var wheel = new LockedFile { Name = "alpha-1.0-py3-none-any.whl", Path = "wheels/alpha-1.0-py3-none-any.whl", Size = 1, Hashes = new Dictionary<string, string> { ["sha256"] = new string('0', 64) } };
+        project.WriteFile("pylock.toml", PylockWriter.Write(new PylockFile
+        {
+            CreatedBy = "test",
+            Packages = new[] { new LockedPackage { Name = "alpha", Version = "1.0", Wheels = new[] { wheel } } },
+        }));
+
+        var build = project.Build("-t:PythonExportRequirements");
+
+        Assert.AreNotEqual(0, build.ExitCode, build.ToString());
+        var error = build.Errors.SingleOrDefault(d => d.Message.StartsWith("PythonExportExtras", StringComparison.Ordinal));
+        Assert.IsNotNull(error, build.ToString());
+        StringAssert.Contains(error.Message, "'cli'");
+        Assert.AreEqual(project.ProjectPath, error.File, error.ToString());
+        Assert.AreEqual(project.LineOf("<PythonExportExtras>"), error.Line, error.ToString());
     }
 
     private static BuildDiagnostic AssertError(BuildResult build, string property, string value, string file, int line, params string[] allowed)
