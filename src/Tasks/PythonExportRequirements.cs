@@ -14,6 +14,12 @@ public sealed class PythonExportRequirements : Task
     [Required] public string LockFile { get; set; } = "";
     [Required] public string OutputFile { get; set; } = "";
 
+    /// <summary>The project file (<c>$(MSBuildProjectFullPath)</c>) and the files that may set properties, in evaluation order: an error about a property's value is put at its line.</summary>
+    public string? ProjectFullPath { get; set; }
+
+    /// <inheritdoc cref="PythonIndexTask.PropertySearchFiles"/>
+    public string[] PropertySearchFiles { get; set; } = Array.Empty<string>();
+
     /// <summary>Dependency groups to include besides the main dependencies, separated by <c>;</c>.</summary>
     public string? Groups { get; set; }
 
@@ -38,7 +44,7 @@ public sealed class PythonExportRequirements : Task
         }
         catch (PythonEnvException error)
         {
-            Diagnostics.LogError(Log, error);
+            Diagnostics.LogError(this, error, ProjectFullPath, PropertySearchFiles);
             return false;
         }
     }

@@ -1,9 +1,12 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using PythonEnv.Diagnostics;
 using PythonEnv.Index;
+using PythonEnv.Inputs;
 
 namespace PythonEnv.Sdk.Tasks;
 
@@ -19,6 +22,12 @@ public abstract class PythonIndexTask : Task, ICancelableTask
 
     /// <summary>The project's folder; relative index and find-links paths are taken from it.</summary>
     [Required] public string ProjectDirectory { get; set; } = "";
+
+    /// <summary>The project file (<c>$(MSBuildProjectFullPath)</c>): where an error about a property value is shown.</summary>
+    public string? ProjectFullPath { get; set; }
+
+    /// <summary>The files that may set properties, in evaluation order: an error about a property's value is put at its line.</summary>
+    public string[] PropertySearchFiles { get; set; } = Array.Empty<string>();
 
     /// <summary><c>PythonIndexUrl</c>; empty means <c>PIP_INDEX_URL</c>, <c>UV_INDEX_URL</c>, else PyPI.</summary>
     public string? IndexUrl { get; set; }
@@ -51,7 +60,7 @@ public abstract class PythonIndexTask : Task, ICancelableTask
         }
         catch (PythonEnvException error)
         {
-            Diagnostics.LogError(Log, error);
+            Diagnostics.LogError(this, error, ProjectFullPath, PropertySearchFiles);
             return false;
         }
         catch (OperationCanceledException)
@@ -64,7 +73,75 @@ public abstract class PythonIndexTask : Task, ICancelableTask
     /// <summary>The task's work; a <see cref="PythonEnvException"/> it throws becomes the build error.</summary>
     protected abstract bool Run();
 
-    /// <summary>The index client's options from these properties (PYENV1001 for an unusable URL).</summary>
+    /// <summary>
+    /// The index client's options from these properties (PYENV1001 for an unusable URL). The targets pass URLs with
+    /// their credentials masked (<c>https://***@host/</c>), so no task parameter, file or log holds a secret; the real
+    /// URL is read here from where MSBuild got it, a global property (<c>-p:</c>) or an environment variable of the
+    /// property's name. A URL written with credentials in a project file (warned about by
+    /// <see cref="ValidatePythonProperties"/>) is used without them: the netrc file and
+    /// <c>PYTHONENV_INDEX_&lt;HOST&gt;_*</c> variables still apply. An empty <c>PythonIndexUrl</c> lets the client read
+    /// <c>PIP_INDEX_URL</c>/<c>UV_INDEX_URL</c> from this process's environment itself.
+    /// </summary>
     protected IndexClientOptions IndexOptions() =>
-        IndexClientOptions.FromMSBuild(IndexUrl, ExtraIndexUrls, FindLinks, CacheDir, Offline, projectDirectory: ProjectDirectory);
+        IndexClientOptions.FromMSBuild(
+            Unmasked("PythonIndexUrl", IndexUrl),
+            Unmasked("PythonExtraIndexUrls", ExtraIndexUrls),
+            Unmasked("PythonFindLinks", FindLinks),
+            CacheDir,
+            PythonProperties.Boolean(PythonProperties.OfflineName, Offline) ? "true" : "false",
+            projectDirectory: ProjectDirectory);
+
+    /// <summary>
+    /// Credentials for the hosts of the requirements files' <c>--index-url</c>, <c>--extra-index-url</c> and
+    /// <c>--find-links</c> URLs (user info, usually <c>${VAR}</c> from the environment). The lock records those
+    /// indexes without credentials, so installing from it needs them again.
+    /// </summary>
+    protected static IReadOnlyList<Uri> RequirementsFileCredentials(IEnumerable<ITaskItem> requirementsFiles)
+    {
+        var urls = new List<Uri>();
+        foreach (var item in requirementsFiles)
+        {
+            RequirementsFile file;
+            try
+            {
+                file = RequirementsFile.Load(item.GetMetadata("FullPath"));
+            }
+            catch (PythonEnvException)
+            {
+                // PythonLock reports a broken file; here it only means there are no credentials to take from it.
+                continue;
+            }
+
+            var declared = file.ExtraIndexUrls.Select(url => url.Url).Concat(file.FindLinks.Select(link => link.Location));
+            foreach (var text in file.IndexUrl is { } primary ? declared.Prepend(primary.Url) : declared)
+            {
+                if (Uri.TryCreate(text, UriKind.Absolute, out var url) && url.UserInfo.Length > 0)
+                {
+                    urls.Add(url);
+                }
+            }
+        }
+
+        return urls;
+    }
+
+    /// <summary>The value MSBuild holds for <paramref name="property"/> when <paramref name="masked"/> is its masked form.</summary>
+    private string? Unmasked(string property, string? masked)
+    {
+        if (masked is null || !masked.Contains(IndexClientOptions.MaskedUserInfo))
+        {
+            return masked;
+        }
+
+        var globals = (BuildEngine as IBuildEngine6)?.GetGlobalProperties();
+        foreach (var candidate in new[] { globals is not null && globals.TryGetValue(property, out var global) ? global : null, Environment.GetEnvironmentVariable(property) })
+        {
+            if (candidate is not null && IndexClientOptions.MaskCredentials(candidate) == masked)
+            {
+                return candidate;
+            }
+        }
+
+        return masked.Replace(IndexClientOptions.MaskedUserInfo, "");
+    }
 }

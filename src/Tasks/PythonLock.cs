@@ -39,14 +39,14 @@ public sealed class PythonLock : PythonIndexTask
     protected override bool Run()
     {
         var clock = Stopwatch.StartNew();
-        var mode = ParseMode(Mode);
+        var mode = PythonProperties.LockMode(Mode);
         var items = Declarations.FromItems(Packages, DeclarationKind.Package).Concat(Declarations.FromItems(Constraints, DeclarationKind.Constraint));
         var files = RequirementsFiles.Select(item => new RequirementsFileReference(
             item.GetMetadata("FullPath"), string.IsNullOrEmpty(item.GetMetadata("Group")) ? null : item.GetMetadata("Group")));
         var declarations = ProjectDeclarations.Gather(items, string.IsNullOrWhiteSpace(ProjectFile) ? null : ProjectFile, files, RequiresPython);
         foreach (var error in declarations.Errors)
         {
-            Diagnostics.LogError(Log, error);
+            Diagnostics.LogError(this, error, ProjectFullPath);
         }
 
         if (declarations.Errors.Count > 0)
@@ -59,10 +59,10 @@ public sealed class PythonLock : PythonIndexTask
         {
             LockPath = LockFile,
             Mode = mode,
-            Upgrade = Upgrade,
+            Upgrade = PythonProperties.Upgrade(Upgrade),
             Environments = PropertyLists.Items(Environments),
-            Resolution = string.IsNullOrWhiteSpace(Resolution) ? "highest" : Resolution!.Trim(),
-            Prerelease = string.IsNullOrWhiteSpace(Prerelease) ? "if-necessary-or-explicit" : Prerelease!.Trim(),
+            Resolution = PythonProperties.Name(PythonProperties.Resolution(Resolution)),
+            Prerelease = PythonProperties.Name(PythonProperties.Prerelease(Prerelease)),
             PythonVersion = PythonVersion,
             Log = line => Log.LogMessage(MessageImportance.High, "PythonLock: " + line),
             Warn = warning => Log.LogWarning(null, warning.Code, null, LockFile, 0, 0, 0, 0, warning.Message),
@@ -75,15 +75,6 @@ public sealed class PythonLock : PythonIndexTask
         Record(declarations.Files);
         return !Log.HasLoggedErrors;
     }
-
-    private static LockMode ParseMode(string? mode) => (mode ?? "").Trim().ToLowerInvariant() switch
-    {
-        "" or "update" => LockMode.Update,
-        "locked" or "check" => LockMode.Locked,
-        "frozen" => LockMode.Frozen,
-        _ => throw new PythonEnvException(DiagnosticCodes.InvalidDeclaration,
-            $"PythonLockMode '{mode}' is not one of Update, Locked or Frozen."),
-    };
 
     /// <summary>The stamp and the list of declaration files the next build's Inputs include (requirements -r includes are found only by reading).</summary>
     private void Record(IReadOnlyList<string> declarationFiles)

@@ -31,7 +31,11 @@ public sealed class PythonSync : PythonIndexTask
     public string? RequiresPython { get; set; }
     public string? InstallGroups { get; set; }
     public string? InstallExtras { get; set; }
-    public bool NoBuild { get; set; }
+    /// <summary><c>PythonNoBuild</c>: <c>true</c> never builds a wheel from an sdist.</summary>
+    public string? NoBuild { get; set; }
+
+    /// <summary>The <c>PythonRequirementsFile</c> items: their index URLs' credentials are needed to download what the lock lists.</summary>
+    public ITaskItem[] RequirementsFiles { get; set; } = Array.Empty<ITaskItem>();
 
     /// <summary>The file of the target's settings (properties this sync depends on); watched like the other inputs.</summary>
     public string? SettingsFile { get; set; }
@@ -63,7 +67,7 @@ public sealed class PythonSync : PythonIndexTask
             LogWhatChanged();
             File.Delete(StateFile);
         }
-        var indexOptions = IndexOptions();
+        var indexOptions = IndexOptions() with { CredentialUrls = RequirementsFileCredentials(RequirementsFiles) };
         var lockFile = PylockReader.Load(LockFile);
         var discovery = new InterpreterDiscovery(new InterpreterProbe(indexOptions.CacheDir), new DiscoveryOptions
         {
@@ -81,7 +85,7 @@ public sealed class PythonSync : PythonIndexTask
         {
             CacheDirectory = indexOptions.CacheDir,
             Download = client.DownloadAsync,
-            NoBuild = NoBuild,
+            NoBuild = PythonProperties.Boolean(PythonProperties.NoBuildName, NoBuild),
             // Build requirements of sdists are resolved and installed by this engine, from the same indexes.
             SdistBuilder = BuildRequirementsResolver.CreateBuilder(client),
             Log = line => Log.LogMessage(MessageImportance.High, "PythonSync: " + line),

@@ -37,7 +37,7 @@ public sealed class ValidatePythonDeclarations : Task
     {
         foreach (var error in validation.Errors)
         {
-            Diagnostics.LogError(Log, error);
+            Diagnostics.LogError(this, error);
         }
     }
 }

@@ -27,8 +27,10 @@ public sealed class Faults
     private readonly List<Rule> rules = [];
     private readonly HashSet<string> corrupted = new(StringComparer.Ordinal);
 
-    internal sealed class Rule(FaultKind kind, int count, string? path, int statusCode, TimeSpan delay, int? afterBytes)
+    internal sealed class Rule(FaultKind kind, int count, string? path, int statusCode, TimeSpan delay, int? afterBytes, string? retryAfter = null)
     {
+        /// <summary>The <c>Retry-After</c> header a failure carries (delta-seconds or an HTTP-date), or null.</summary>
+        public string? RetryAfter { get; } = retryAfter;
         public FaultKind Kind { get; } = kind;
         public int Remaining { get; set; } = count;
         public string? Path { get; } = path;
@@ -37,9 +39,12 @@ public sealed class Faults
         public int? AfterBytes { get; } = afterBytes;
     }
 
-    /// <summary>The next <paramref name="count"/> matching requests get <paramref name="statusCode"/> (default 500).</summary>
-    public Faults FailNext(int count, string? path = null, int statusCode = 500) =>
-        Add(new Rule(FaultKind.Fail, count, path, statusCode, TimeSpan.Zero, null));
+    /// <summary>
+    /// The next <paramref name="count"/> matching requests get <paramref name="statusCode"/> (default 500), with a
+    /// <c>Retry-After</c> header when <paramref name="retryAfter"/> is given (e.g. <c>"2"</c> or an HTTP-date).
+    /// </summary>
+    public Faults FailNext(int count, string? path = null, int statusCode = 500, string? retryAfter = null) =>
+        Add(new Rule(FaultKind.Fail, count, path, statusCode, TimeSpan.Zero, null, retryAfter));
 
     /// <summary>
     /// The next <paramref name="count"/> matching requests are answered only after <paramref name="delay"/>;

@@ -155,7 +155,7 @@ public sealed class TestIndexServer : IAsyncDisposable
         Faults.Rule? fault = Faults.Take(path);
         Reply? reply = fault?.Kind switch
         {
-            FaultKind.Fail => Text(fault.StatusCode, $"injected failure {fault.StatusCode}\n"),
+            FaultKind.Fail => Failure(fault),
             FaultKind.Drop when fault.AfterBytes is null => null,
             _ => Route(request, path),
         };
@@ -196,6 +196,13 @@ public sealed class TestIndexServer : IAsyncDisposable
             // The client gave up or the server is stopping: nothing more to send.
             context.Abort();
         }
+    }
+
+    private static Reply Failure(Faults.Rule fault)
+    {
+        Reply reply = Text(fault.StatusCode, $"injected failure {fault.StatusCode}\n");
+        if (fault.RetryAfter is not null) reply.Headers["Retry-After"] = fault.RetryAfter;
+        return reply;
     }
 
     private Reply Route(HttpRequest request, string path)

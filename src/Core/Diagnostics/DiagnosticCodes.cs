@@ -10,6 +10,8 @@ public static class DiagnosticCodes
     public const string InvalidDeclaration = "PYENV1001";
     /// <summary>pyproject.toml (or another declaration file) is not valid TOML or breaks its schema.</summary>
     public const string InvalidDeclarationFile = "PYENV1002";
+    /// <summary>Warning: a project file writes credentials into an index URL property; they are not used (MSBuild logs properties).</summary>
+    public const string CredentialsInProject = "PYENV1003";
     /// <summary>No resolution satisfies the declarations; the message carries the explanation.</summary>
     public const string NoSolution = "PYENV2001";
     /// <summary>Warning: a version was skipped because its metadata cannot be read (a line no parser accepts), as pip skips it.</summary>

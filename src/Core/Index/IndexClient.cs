@@ -51,6 +51,7 @@ public sealed class IndexClient : IDisposable
             }
         }
 
+        configured.AddRange(options.CredentialUrls);
         var credentials = new CredentialStore(configured, environment, options.NetrcPath ?? Netrc.DefaultPath(environment));
         _http = new IndexHttp(options, credentials);
         _cache = new HttpCache(options.CacheDir);
@@ -144,7 +145,8 @@ public sealed class IndexClient : IDisposable
     private async Task<SimplePage?> GetIndexPageAsync(Uri index, PackageName name, bool refresh, CancellationToken ct)
     {
         var url = new Uri(index, name.Normalized + "/");
-        var entry = await GetCachedAsync(url, "simple", SimplePage.Accept, $"the index page of '{name.Normalized}'", refresh, ct).ConfigureAwait(false);
+        var entry = await GetCachedAsync(url, "simple", SimplePage.Accept, $"the index page of '{name.Normalized}'", refresh, ct,
+            readable: fetched => SimplePage.Parse(fetched.Body, fetched.ContentType, new Uri(fetched.FinalUrl), index)).ConfigureAwait(false);
         return entry.Status is 404 or 410 ? null : SimplePage.Parse(entry.Body, entry.ContentType, new Uri(entry.FinalUrl), index);
     }
 
@@ -171,13 +173,14 @@ public sealed class IndexClient : IDisposable
         if (Uri.TryCreate(link, UriKind.Absolute, out var url) && !url.IsFile)
         {
             // One page lists every project: refreshing one project revalidates it (once per client).
-            var entry = await GetCachedAsync(url, "find-links", "text/html", $"the find-links page", refresh, ct).ConfigureAwait(false);
+            var entry = await GetCachedAsync(url, "find-links", "text/html", $"the find-links page", refresh, ct,
+                readable: fetched => SimplePage.Parse(fetched.Body, fetched.ContentType, new Uri(fetched.FinalUrl), url, allowJson: false)).ConfigureAwait(false);
             if (entry.Status is 404 or 410)
             {
                 return (url, files);
             }
 
-            foreach (var file in SimplePage.ParseHtml(Encoding.UTF8.GetString(entry.Body), new Uri(entry.FinalUrl), url).Files)
+            foreach (var file in SimplePage.Parse(entry.Body, entry.ContentType, new Uri(entry.FinalUrl), url, allowJson: false).Files)
             {
                 if (Belongs(file.Filename, name))
                 {
@@ -227,7 +230,8 @@ public sealed class IndexClient : IDisposable
     /// only the cache is read. 404/410 answers are cached too, so offline runs know a project is absent.
     /// With <paramref name="refresh"/>, a fresh entry stored before this client started is revalidated too.
     /// </summary>
-    private async Task<CacheEntry> GetCachedAsync(Uri url, string kind, string accept, string what, bool refresh, CancellationToken ct, Func<CacheEntry, bool>? stillValid = null)
+    private async Task<CacheEntry> GetCachedAsync(Uri url, string kind, string accept, string what, bool refresh, CancellationToken ct,
+        Func<CacheEntry, bool>? stillValid = null, Action<CacheEntry>? readable = null)
     {
         var clean = UrlText.WithoutUserInfo(url);
         var key = kind + " " + clean.AbsoluteUri + " " + accept;
@@ -303,6 +307,12 @@ public sealed class IndexClient : IDisposable
                     StoredAt = DateTimeOffset.UtcNow,
                     Body = status == 200 ? await attempt.ReadBodyAsync(response).ConfigureAwait(false) : Array.Empty<byte>(),
                 };
+                // A page that cannot be read (PYENV5005) is never cached: the next build asks again.
+                if (status == 200)
+                {
+                    readable?.Invoke(entry);
+                }
+
                 Store(key, entry);
                 return entry;
             },

@@ -21,6 +21,12 @@ public sealed record IndexClientOptions
     /// <summary>Folders of distribution files, or URLs of flat HTML pages linking to them.</summary>
     public IReadOnlyList<string> FindLinks { get; init; } = Array.Empty<string>();
 
+    /// <summary>
+    /// URLs that are not searched but whose user info gives the credentials for their scheme, host and port
+    /// (a requirements file's <c>--index-url</c> when installing from a lock that recorded it without them).
+    /// </summary>
+    public IReadOnlyList<Uri> CredentialUrls { get; init; } = Array.Empty<Uri>();
+
     /// <summary>The global cache folder; the client uses <c>http-v1/</c> and <c>archives-v1/</c> under it.</summary>
     public string CacheDir { get; init; } = DefaultCacheDir();
 
@@ -41,6 +47,12 @@ public sealed record IndexClientOptions
 
     /// <summary>Back-off before the first retry; doubled before each next one.</summary>
     public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Longest wait a server's <c>Retry-After</c> (on 429 and 503) can impose before one retry; a longer request
+    /// is cut to this. Waits only happen while retries remain.
+    /// </summary>
+    public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The netrc file; null means <c>NETRC</c>, else <c>~/.netrc</c> (<c>_netrc</c> on Windows).</summary>
     public string? NetrcPath { get; init; }
@@ -89,6 +101,15 @@ public sealed record IndexClientOptions
             Environment = env,
         };
     }
+
+    /// <summary>What <see cref="MaskCredentials"/> puts in place of a URL's <c>user:password</c>, with the <c>@</c>.</summary>
+    public const string MaskedUserInfo = "***@";
+
+    /// <summary>
+    /// The text with the user info of every URL in it masked (<c>https://***@host/</c>), as the SDK's targets mask
+    /// index properties with the same pattern before any task, file or log sees them.
+    /// </summary>
+    public static string MaskCredentials(string text) => UrlText.Mask(text);
 
     /// <summary>
     /// The platform's user cache folder: <c>%LOCALAPPDATA%\PythonEnv\Cache</c>, <c>~/Library/Caches/PythonEnv</c>,

@@ -119,11 +119,13 @@ internal sealed class IndexHttp : IDisposable
     {
         Exception? last = null;
         string lastProblem = "";
+        TimeSpan? serverAsked = null;
         for (var attempt = 1; attempt <= Attempts; attempt++)
         {
             if (attempt > 1)
             {
-                var delay = TimeSpan.FromMilliseconds(_options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 2));
+                var delay = RetryDelay(attempt, serverAsked);
+                serverAsked = null;
                 _options.Log?.Invoke($"Retrying {what} ({UrlText.Display(url)}) in {delay.TotalMilliseconds:0} ms after: {lastProblem}");
                 await Task.Delay(delay, ct).ConfigureAwait(false);
             }
@@ -146,6 +148,12 @@ internal sealed class IndexHttp : IDisposable
                 if (status >= 500 || status == 429)
                 {
                     lastProblem = $"HTTP {status} {response.Response.ReasonPhrase}";
+                    if (status is 429 or 503 && RetryAfter(response.Response) is { } asked)
+                    {
+                        serverAsked = asked;
+                        lastProblem += $" (Retry-After: {asked.TotalSeconds:0.###} s)";
+                    }
+
                     continue;
                 }
 
@@ -177,6 +185,40 @@ internal sealed class IndexHttp : IDisposable
             $"Network failure while fetching {what} from {UrlText.Display(url)}: tried {Attempts} time(s), last error: {lastProblem}. "
             + "Check the connection and the index URL, or build with PythonOffline=true to use only the cache.",
             inner: last is null ? null : new IOException(UrlText.Mask(last.Message)));
+    }
+
+    /// <summary>
+    /// The wait before attempt <paramref name="attempt"/>: the exponential back-off, or longer when the server
+    /// asked for it (<c>Retry-After</c>), but never longer than <see cref="IndexClientOptions.MaxRetryAfter"/>,
+    /// so a server cannot stall the build; the number of attempts stays the same either way.
+    /// </summary>
+    private TimeSpan RetryDelay(int attempt, TimeSpan? serverAsked)
+    {
+        var backOff = TimeSpan.FromMilliseconds(_options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 2));
+        if (serverAsked is not { } asked || asked <= backOff)
+        {
+            return backOff;
+        }
+
+        return asked < _options.MaxRetryAfter ? asked : (_options.MaxRetryAfter > backOff ? _options.MaxRetryAfter : backOff);
+    }
+
+    /// <summary>RFC 9110 <c>Retry-After</c>: delta-seconds or an HTTP-date (a date in the past means now).</summary>
+    private static TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        if (header?.Delta is { } delta)
+        {
+            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+        }
+
+        if (header?.Date is { } date)
+        {
+            var wait = date - DateTimeOffset.UtcNow;
+            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+        }
+
+        return null;
     }
 
     private static string Describe(Exception e)

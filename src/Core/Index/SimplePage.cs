@@ -22,12 +22,35 @@ internal sealed class SimplePage
     /// <summary>PEP 691 content negotiation: JSON preferred, HTML accepted.</summary>
     public const string Accept = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01";
 
-    public static SimplePage Parse(byte[] body, string? contentType, Uri pageUrl, Uri source)
+    /// <summary>
+    /// A page as an index served it: PEP 691 JSON or PEP 503 HTML by its media type. Anything else (a login page
+    /// served as <c>text/plain</c>, a proxy's <c>application/octet-stream</c>, no type at all) is PYENV5005, as is
+    /// a truncated page: read as HTML it would only look like a project without usable versions.
+    /// </summary>
+    public static SimplePage Parse(byte[] body, string? contentType, Uri pageUrl, Uri source, bool allowJson = true)
     {
         var text = Encoding.UTF8.GetString(body);
-        var isJson = contentType is not null && contentType.Trim().EndsWith("json", StringComparison.OrdinalIgnoreCase);
-        return isJson ? ParseJson(text, pageUrl, source) : ParseHtml(text, pageUrl, source);
+        var mediaType = (contentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
+        if (allowJson && IsJson(mediaType))
+        {
+            return ParseJson(text, pageUrl, source);
+        }
+
+        if (!IsHtml(mediaType))
+        {
+            var expected = allowJson ? $"{JsonContentType} or HTML (text/html)" : "HTML (text/html)";
+            throw Invalid(pageUrl, mediaType.Length == 0
+                ? $"the answer has no Content-Type; an index page must be {expected}"
+                : $"it was served as '{mediaType}', which is neither {expected}. Check that the URL points at a simple index (PythonIndexUrl, PythonExtraIndexUrls, PythonFindLinks)");
+        }
+
+        return ParseHtml(text, pageUrl, source);
     }
+
+    private static bool IsJson(string mediaType) => mediaType == "application/json" || (mediaType.StartsWith("application/vnd.pypi.simple.", StringComparison.Ordinal) && mediaType.EndsWith("+json", StringComparison.Ordinal));
+
+    private static bool IsHtml(string mediaType) => mediaType is "text/html" or "application/xhtml+xml"
+        || (mediaType.StartsWith("application/vnd.pypi.simple.", StringComparison.Ordinal) && mediaType.EndsWith("+html", StringComparison.Ordinal));
 
     /// <summary>
     /// PEP 691 JSON. <c>meta.api-version</c> is checked as PEP 629 says: an unknown major version is an
@@ -192,8 +215,10 @@ internal sealed class SimplePage
             baseUrl = resolvedBase;
         }
 
+        var anchors = Anchor.Matches(html);
+        CheckComplete(html, anchors.Count, pageUrl);
         var page = new SimplePage();
-        foreach (Match anchor in Anchor.Matches(html))
+        foreach (Match anchor in anchors)
         {
             var attrs = Attributes(anchor.Groups["attrs"].Value);
             // The hash fragment is split off the text: file: URLs would keep a '#' as part of the path.
@@ -247,6 +272,33 @@ internal sealed class SimplePage
         }
 
         return page;
+    }
+
+    private static readonly Regex AnchorStart = new(@"<a\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+    private static readonly Regex HtmlStart = new(@"<html\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+    private static readonly Regex HtmlEnd = new(@"</html\s*>", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// A page cut short (a dropped proxy connection with a consistent length, a half-written static file) ends
+    /// inside a tag, leaves an anchor unclosed, or opens <c>&lt;html&gt;</c> without closing it. Its missing files
+    /// would silently be missing versions, so it is PYENV5005 instead.
+    /// </summary>
+    private static void CheckComplete(string html, int anchors, Uri pageUrl)
+    {
+        var lastOpen = html.LastIndexOf('<');
+        var opened = 0;
+        for (var start = AnchorStart.Match(html); start.Success; start = start.NextMatch())
+        {
+            opened++;
+        }
+
+        var truncated = lastOpen >= 0 && html.IndexOf('>', lastOpen) < 0
+            || opened > anchors
+            || (HtmlStart.IsMatch(html) && !HtmlEnd.IsMatch(html));
+        if (truncated)
+        {
+            throw Invalid(pageUrl, "the HTML is truncated (it ends before the page does). Try again; if it persists, the index or a proxy in between cuts the page short");
+        }
     }
 
     private static Dictionary<string, string> Attributes(string text)

@@ -307,19 +307,10 @@ public static class LockWorkflow
         urls.Add(declarations.IndexUrl is { } primary ? new Uri(primary) : index.IndexUrls[0]);
         urls.AddRange(index.IndexUrls.Skip(1));
         urls.AddRange(declarations.ExtraIndexUrls.Select(url => new Uri(url)));
-        return new IndexClientOptions
+        return index with
         {
             IndexUrls = urls.Distinct().ToList(),
             FindLinks = index.FindLinks.Concat(declarations.FindLinks).Distinct(StringComparer.Ordinal).ToList(),
-            CacheDir = index.CacheDir,
-            Offline = index.Offline,
-            MaxConcurrency = index.MaxConcurrency,
-            Timeout = index.Timeout,
-            RetryCount = index.RetryCount,
-            RetryBaseDelay = index.RetryBaseDelay,
-            NetrcPath = index.NetrcPath,
-            Environment = index.Environment,
-            Log = index.Log,
         };
     }
 }

@@ -40,6 +40,23 @@ public sealed class CredentialTests
     }
 
     [TestMethod]
+    public async Task Credential_urls_give_credentials_for_their_host_without_being_searched()
+    {
+        await using var fx = await StartWithAuthAsync();
+        var index = new Uri(fx.Server.BaseUrl, "simple/");
+        using var client = fx.Client(fx.Options(indexes: new[] { index }) with { CredentialUrls = new[] { new Uri(fx.Server.SimpleUrlWithCredentials, "elsewhere/") } });
+
+        await AssertWorksWithoutLeakingAsync(fx, client);
+        Assert.AreEqual(0, fx.Server.Log.Count("elsewhere/"), "a credential URL is never asked for packages");
+    }
+
+    [TestMethod]
+    public void Masking_hides_the_user_info_of_every_url_in_a_list()
+    {
+        Assert.AreEqual("https://***@a.example/simple/;http://b.example/;file:///x", IndexClientOptions.MaskCredentials("https://u:" + Secret.Replace("@", "%40") + "@a.example/simple/;http://b.example/;file:///x"));
+    }
+
+    [TestMethod]
     public async Task User_and_password_in_the_index_url_are_used_and_never_returned()
     {
         await using var fx = await StartWithAuthAsync();

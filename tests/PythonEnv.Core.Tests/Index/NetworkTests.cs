@@ -68,6 +68,77 @@ public sealed class NetworkTests
     }
 
     [TestMethod]
+    [DataRow(429)]
+    [DataRow(503)]
+    public async Task Retry_after_in_seconds_is_honoured(int status)
+    {
+        await using var fx = await IndexFixture.StartAsync();
+        fx.PublishWheel("demo", "1.0");
+        fx.Server.Faults.FailNext(1, "/simple/demo/", status, retryAfter: "1");
+        using var client = fx.Client(fx.Options(retries: 2, retryDelay: TimeSpan.FromMilliseconds(10)));
+
+        var listing = await client.GetProjectAsync(IndexFixture.Name("demo"), CancellationToken.None);
+
+        var times = fx.Server.Log.For("/simple/demo/").Select(r => r.Time).ToArray();
+        Assert.HasCount(1, listing.Files);
+        Assert.HasCount(2, times);
+        Assert.IsGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(950), times[1] - times[0]);
+        Assert.IsTrue(fx.LogLines.Any(l => l.Contains("Retry-After", StringComparison.Ordinal)));
+    }
+
+    [TestMethod]
+    public async Task Retry_after_as_an_http_date_is_honoured()
+    {
+        await using var fx = await IndexFixture.StartAsync();
+        fx.PublishWheel("demo", "1.0");
+        // HTTP-dates have whole seconds: three seconds ahead is at least two seconds of waiting.
+        var date = DateTimeOffset.UtcNow.AddSeconds(3).ToString("r", System.Globalization.CultureInfo.InvariantCulture);
+        fx.Server.Faults.FailNext(1, "/simple/demo/", 429, retryAfter: date);
+        using var client = fx.Client(fx.Options(retries: 1, retryDelay: TimeSpan.FromMilliseconds(10)));
+
+        await client.GetProjectAsync(IndexFixture.Name("demo"), CancellationToken.None);
+
+        var times = fx.Server.Log.For("/simple/demo/").Select(r => r.Time).ToArray();
+        Assert.HasCount(2, times);
+        Assert.IsGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(1900), times[1] - times[0]);
+    }
+
+    [TestMethod]
+    public async Task Retry_after_is_capped_and_never_adds_attempts()
+    {
+        await using var fx = await IndexFixture.StartAsync();
+        fx.PublishWheel("demo", "1.0");
+        fx.Server.Faults.FailNext(100, "/simple/demo/", 429, retryAfter: "3600");
+        using var client = fx.Client(fx.Options(retries: 2, retryDelay: TimeSpan.FromMilliseconds(10)) with { MaxRetryAfter = TimeSpan.FromMilliseconds(300) });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var error = await Assert.ThrowsExactlyAsync<PythonEnvException>(() => client.GetProjectAsync(IndexFixture.Name("demo"), CancellationToken.None));
+
+        var times = fx.Server.Log.For("/simple/demo/").Select(r => r.Time).ToArray();
+        Assert.AreEqual(DiagnosticCodes.NetworkFailure, error.Code);
+        Assert.HasCount(3, times, "the retry budget, not the server, decides how often");
+        Assert.IsGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(280), times[1] - times[0]);
+        Assert.IsLessThan(TimeSpan.FromSeconds(10), clock.Elapsed, "an hour's Retry-After is cut to the cap");
+        Assert.Contains("Retry-After", error.Message);
+    }
+
+    [TestMethod]
+    public async Task Retry_after_on_the_last_attempt_is_not_waited_for()
+    {
+        await using var fx = await IndexFixture.StartAsync();
+        fx.PublishWheel("demo", "1.0");
+        fx.Server.Faults.FailNext(100, "/simple/demo/", 503, retryAfter: "20");
+        using var client = fx.Client(fx.Options(retries: 0));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var error = await Assert.ThrowsExactlyAsync<PythonEnvException>(() => client.GetProjectAsync(IndexFixture.Name("demo"), CancellationToken.None));
+
+        Assert.AreEqual(DiagnosticCodes.NetworkFailure, error.Code);
+        Assert.AreEqual(1, fx.Server.Log.Count("/simple/demo/"));
+        Assert.IsLessThan(TimeSpan.FromSeconds(5), clock.Elapsed);
+    }
+
+    [TestMethod]
     public async Task A_stalled_response_times_out_and_is_retried()
     {
         await using var fx = await IndexFixture.StartAsync();

@@ -210,4 +210,56 @@ public sealed class SimpleApiTests
 
         Assert.AreEqual(DiagnosticCodes.InvalidIndexResponse, error.Code);
     }
+
+    [TestMethod]
+    [DataRow("text/plain; charset=utf-8", DisplayName = "text/plain")]
+    [DataRow("application/octet-stream", DisplayName = "octet-stream")]
+    [DataRow("image/png", DisplayName = "image/png")]
+    public async Task A_page_that_is_neither_JSON_nor_HTML_is_PYENV5005_naming_the_url_and_not_cached(string contentType)
+    {
+        await using var fx = await IndexFixture.StartAsync();
+        fx.PublishWheel("demo", "1.0");
+        fx.Server.Serve("/simple/demo/", 200, "<a href=\"/files/demo-1.0-py3-none-any.whl\">demo-1.0-py3-none-any.whl</a>", contentType);
+        using (var client = fx.Client())
+        {
+            var error = await Assert.ThrowsExactlyAsync<PythonEnvException>(() => client.GetProjectAsync(IndexFixture.Name("demo"), CancellationToken.None));
+
+            Assert.AreEqual(DiagnosticCodes.InvalidIndexResponse, error.Code);
+            Assert.Contains(fx.Server.ProjectUrl("demo").AbsoluteUri, error.Message);
+            Assert.Contains(contentType.Split(';')[0], error.Message);
+        }
+
+        fx.Server.ClearServed();
+        using var next = fx.Client();
+        Assert.HasCount(1, (await next.GetProjectAsync(IndexFixture.Name("demo"), CancellationToken.None)).Files, "the unreadable page was not cached");
+    }
+
+    [TestMethod]
+    [DataRow("<html><body>\n<a href=\"/files/demo-1.0-py3-none-any.whl\">demo-1.0-py3-none-any.whl</a><br/>\n<a href=\"/files/demo-2.0-py3-no", DisplayName = "inside a tag")]
+    [DataRow("<html><body>\n<a href=\"/files/demo-1.0-py3-none-any.whl\">demo-1.0-py3-none-any.whl</a><br/>\n<a href=\"/files/demo-2.0-py3-none-any.whl\">demo-2.0-py3", DisplayName = "inside an anchor's text")]
+    [DataRow("<!DOCTYPE html>\n<html><body>\n<a href=\"/files/demo-1.0-py3-none-any.whl\">demo-1.0-py3-none-any.whl</a><br/>\n", DisplayName = "before </html>")]
+    public async Task Truncated_html_is_PYENV5005_naming_the_url(string body)
+    {
+        await using var fx = await IndexFixture.StartAsync();
+        fx.Server.Serve("/simple/demo/", 200, body, "text/html");
+        using var client = fx.Client();
+
+        var error = await Assert.ThrowsExactlyAsync<PythonEnvException>(() => client.GetProjectAsync(IndexFixture.Name("demo"), CancellationToken.None));
+
+        Assert.AreEqual(DiagnosticCodes.InvalidIndexResponse, error.Code);
+        Assert.Contains(fx.Server.ProjectUrl("demo").AbsoluteUri, error.Message);
+        Assert.Contains("truncated", error.Message);
+    }
+
+    [TestMethod]
+    public async Task A_bare_fragment_of_anchors_without_html_element_is_still_read()
+    {
+        await using var fx = await IndexFixture.StartAsync();
+        fx.Server.Serve("/simple/demo/", 200, "<a href=\"/f/demo-1.0.tar.gz#sha256=00\">demo-1.0.tar.gz</a>\n", "application/vnd.pypi.simple.v1+html");
+        using var client = fx.Client();
+
+        var listing = await client.GetProjectAsync(IndexFixture.Name("demo"), CancellationToken.None);
+
+        Assert.HasCount(1, listing.Files);
+    }
 }
