@@ -17,4 +17,16 @@ internal static class Diagnostics
             endLineNumber: 0,
             endColumnNumber: 0,
             message: error.Message);
+
+    public static void LogWarning(TaskLoggingHelper log, PythonEnvException warning) =>
+        log.LogWarning(
+            subcategory: null,
+            warningCode: warning.Code,
+            helpKeyword: null,
+            file: warning.File,
+            lineNumber: warning.Line,
+            columnNumber: warning.Column,
+            endLineNumber: 0,
+            endColumnNumber: 0,
+            message: warning.Message);
 }

@@ -28,6 +28,8 @@ public sealed class PythonLock : PythonIndexTask
     public string? Upgrade { get; set; }
     public string? RequiresPython { get; set; }
     public string? PythonVersion { get; set; }
+    public string? PythonInterpreter { get; set; }
+    public bool NoBuild { get; set; }
     public string? Environments { get; set; }
     public string? Resolution { get; set; }
     public string? Prerelease { get; set; }
@@ -64,8 +66,13 @@ public sealed class PythonLock : PythonIndexTask
             Resolution = string.IsNullOrWhiteSpace(Resolution) ? "highest" : Resolution!.Trim(),
             Prerelease = string.IsNullOrWhiteSpace(Prerelease) ? "if-necessary-or-explicit" : Prerelease!.Trim(),
             PythonVersion = PythonVersion,
+            ProjectDirectory = ProjectDirectory,
+            PythonInterpreter = string.IsNullOrWhiteSpace(PythonInterpreter) ? null : PythonInterpreter,
+            NoBuild = NoBuild,
             CreatedBy = "pythonenv-sdk " + typeof(PythonLock).Assembly.GetName().Version,
             Log = line => Log.LogMessage(MessageImportance.High, "PythonLock: " + line),
+            Note = line => Log.LogMessage(MessageImportance.Normal, "PythonLock: " + line),
+            Warn = warning => Diagnostics.LogWarning(Log, warning),
         }, Cancellation);
 
         var summary = outcome.Written

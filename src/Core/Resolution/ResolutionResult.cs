@@ -19,6 +19,9 @@ public sealed class ResolutionResult
 
     /// <summary>The marker spaces the resolution was split into (empty when one solve covered everything).</summary>
     public IReadOnlyList<string> Forks { get; }
+
+    /// <summary>Warnings about the declarations the resolution found (an extra a package does not provide), each at its declaration.</summary>
+    public IReadOnlyList<Diagnostics.PythonEnvException> Warnings { get; init; } = [];
 }
 
 /// <summary>A selected package version.</summary>
