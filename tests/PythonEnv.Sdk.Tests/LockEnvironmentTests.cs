@@ -122,6 +122,7 @@ public sealed class LockEnvironmentTests : SdkTest
 
         Assert.AreNotEqual(0, build.ExitCode, build.ToString());
         Assert.IsTrue(build.WithCode("PYENV2001").Any(), build.ToString());
+        Assert.AreEqual(project.ProjectPath, build.WithCode("PYENV2001").First().File, "the failure is at the project that declares the requirement, not the SDK's targets");
         StringAssert.Contains(build.Output, "a 1.0 has no file that installs on sys_platform == \"linux\" and platform_machine == \"x86_64\"");
         Assert.IsFalse(File.Exists(project.PathOf("pylock.toml")));
     }

@@ -54,8 +54,24 @@ public sealed class PythonResolver
         return universe.Simplify();
     }
 
-    /// <summary>Resolves; a failure is <see cref="PythonEnvException"/> PYENV2001 with the derivation.</summary>
+    /// <summary>
+    /// Resolves; a failure is <see cref="PythonEnvException"/> PYENV2001 with the derivation, at the file that
+    /// declares the requirements (the derivation names each declaration's line).
+    /// </summary>
     public ResolutionResult Resolve(IReadOnlyList<RootRequirement> requirements, IReadOnlyList<RootRequirement>? constraints = null, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return ResolveAll(requirements, constraints, cancellationToken);
+        }
+        catch (PythonEnvException failure) when (failure.Code == DiagnosticCodes.NoSolution && failure.File is null
+            && requirements.Select(r => r.Location?.File).FirstOrDefault(file => file is not null) is { } declaredIn)
+        {
+            throw new PythonEnvException(failure.Code, failure.Message, declaredIn, inner: failure);
+        }
+    }
+
+    private ResolutionResult ResolveAll(IReadOnlyList<RootRequirement> requirements, IReadOnlyList<RootRequirement>? constraints, CancellationToken cancellationToken)
     {
         constraints ??= [];
         var source = new MemoizedPackageSource(_source);
