@@ -47,4 +47,16 @@ internal static class Diagnostics
         task.Log.LogError(null, error.Code, null, origin.File, origin.Line, origin.Column, 0, 0,
             error.Message + PropertyLocator.Describe(origin, property!, value: null));
     }
+
+    public static void LogWarning(TaskLoggingHelper log, PythonEnvException warning) =>
+        log.LogWarning(
+            subcategory: null,
+            warningCode: warning.Code,
+            helpKeyword: null,
+            file: warning.File,
+            lineNumber: warning.Line,
+            columnNumber: warning.Column,
+            endLineNumber: 0,
+            endColumnNumber: 0,
+            message: warning.Message);
 }

@@ -28,6 +28,8 @@ public sealed class PythonLock : PythonIndexTask
     public string? Upgrade { get; set; }
     public string? RequiresPython { get; set; }
     public string? PythonVersion { get; set; }
+    public string? PythonInterpreter { get; set; }
+    public bool NoBuild { get; set; }
     public string? Environments { get; set; }
     public string? Resolution { get; set; }
     public string? Prerelease { get; set; }
@@ -64,8 +66,13 @@ public sealed class PythonLock : PythonIndexTask
             Resolution = PythonProperties.Name(PythonProperties.Resolution(Resolution)),
             Prerelease = PythonProperties.Name(PythonProperties.Prerelease(Prerelease)),
             PythonVersion = PythonVersion,
+            ProjectDirectory = ProjectDirectory,
+            PythonInterpreter = string.IsNullOrWhiteSpace(PythonInterpreter) ? null : PythonInterpreter,
+            NoBuild = NoBuild,
             Log = line => Log.LogMessage(MessageImportance.High, "PythonLock: " + line),
-            Warn = warning => Log.LogWarning(null, warning.Code, null, LockFile, 0, 0, 0, 0, warning.Message),
+            Note = line => Log.LogMessage(MessageImportance.Normal, "PythonLock: " + line),
+            // A skipped version (PYENV2002) is about no file of the user's: it is reported at the lock it shaped.
+            Warn = warning => Diagnostics.LogWarning(Log, warning.File is null ? new PythonEnvException(warning.Code, warning.Message, LockFile) : warning),
         }, Cancellation);
 
         var summary = outcome.Written

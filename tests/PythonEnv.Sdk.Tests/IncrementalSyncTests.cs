@@ -93,12 +93,14 @@ public sealed partial class IncrementalSyncTests : SdkTest
         AssertTasksRun(noop);
         Assert.AreEqual(host, Host(noop), "the no-op build hands on the same host values");
 
-        // .python-version appears (naming the interpreter in use): noticed, and the venv is found up to date.
+        // .python-version appears (naming the interpreter in use): noticed, and the venv is found up to date. The lock
+        // reads it too (its requires-python when nothing declares one), finding it says what the lock records.
         var minor = string.Join(".", host.Version.Split('.').Take(2));
         project.WriteFile(".python-version", minor + "\n");
         var pinned = Build(project);
         AssertSucceeded(pinned);
-        AssertTasksRun(pinned, "PythonSync");
+        AssertTasksRun(pinned, "PythonLock", "PythonSync");
+        CollectionAssert.AreEqual(oldLock, File.ReadAllBytes(lockPath), "the same requires-python: the lock is not rewritten");
         Assert.AreEqual(host.Version, Host(pinned).Version);
         var settled = Build(project);
         AssertTasksRun(settled);
@@ -114,7 +116,7 @@ public sealed partial class IncrementalSyncTests : SdkTest
         project.WriteFile(".python-version", "# the interpreter this project is tested with\n" + minor + "\n");
         var edited = Build(project);
         AssertSucceeded(edited);
-        AssertTasksRun(edited, "PythonSync");
+        AssertTasksRun(edited, "PythonLock", "PythonSync");
 
         // A declaration change re-locks, and the new lock is installed.
         File.WriteAllText(project.ProjectPath, File.ReadAllText(project.ProjectPath).Replace("Version=\"&lt;2\"", "Version=\"&gt;=2\"", StringComparison.Ordinal));

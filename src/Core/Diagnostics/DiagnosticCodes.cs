@@ -16,6 +16,10 @@ public static class DiagnosticCodes
     public const string NoSolution = "PYENV2001";
     /// <summary>Warning: a version was skipped because its metadata cannot be read (a line no parser accepts), as pip skips it.</summary>
     public const string UnreadableMetadata = "PYENV2002";
+    /// <summary>Warning: a declaration (or a direct dependency's Requires-Dist) asks for an extra the package does not provide.</summary>
+    public const string UnknownExtra = "PYENV2003";
+    /// <summary>The lock needs a requires-python and nothing gives one (no declaration, PythonVersion, .python-version or interpreter).</summary>
+    public const string RequiresPythonUnknown = "PYENV2004";
     /// <summary>The lock is out of date with the declarations in Locked mode.</summary>
     public const string LockOutOfDate = "PYENV3001";
     /// <summary>The lock file is malformed or fails validation.</summary>

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading;
 using PythonEnv.Diagnostics;
+using PythonEnv.Environments;
 using PythonEnv.Index;
 using PythonEnv.Inputs;
 using PythonEnv.Packaging;
@@ -42,16 +43,37 @@ public sealed class LockRequest
 
     public string Prerelease { get; init; } = "if-necessary-or-explicit";
 
-    /// <summary>Fallback for requires-python when no declaration sets it: <c>&gt;=</c> the project's <c>PythonVersion</c>.</summary>
+    /// <summary>Fallback for requires-python when no declaration sets it: the lowest Python <c>PythonVersion</c> asks for (see <see cref="LockRequiresPython"/>).</summary>
     public string? PythonVersion { get; init; }
+
+    /// <summary>The project folder: where <c>.python-version</c> is looked up and interpreters are discovered from (default: the lock's folder).</summary>
+    public string? ProjectDirectory { get; init; }
+
+    /// <summary><c>PythonInterpreter</c>: the interpreter the build uses, when named.</summary>
+    public string? PythonInterpreter { get; init; }
+
+    /// <summary><c>PythonNoBuild</c>: an sdist does not make a version installable.</summary>
+    public bool NoBuild { get; init; }
+
+    /// <summary>
+    /// Finds the build's interpreter (default: the same discovery <c>PythonSync</c> runs). Its environment is one
+    /// the lock must install in, and requires-python comes from it when nothing else says one.
+    /// </summary>
+    public Func<DiscoveryOptions, CancellationToken, PythonInterpreter>? FindInterpreter { get; init; }
+
+    /// <summary>Messages worth one line at normal verbosity (requires-python taken from the interpreter).</summary>
+    public Action<string> Note { get; init; } = _ => { };
 
     /// <summary>PEP 751 <c>created-by</c>: the name of the tool that made the lock.</summary>
     public string CreatedBy { get; init; } = PylockFile.ToolName;
 
     public Action<string> Log { get; init; } = _ => { };
 
-    /// <summary>Receives what the resolution worked around (PYENV2002...), to report as warnings at the lock file.</summary>
-    public Action<PythonEnvWarning> Warn { get; init; } = _ => { };
+    /// <summary>
+    /// Warnings with their code and place: what the resolution worked around (PYENV2002, at no user file: the
+    /// task puts it at the lock) and extras a package does not provide (PYENV2003, at the declaration).
+    /// </summary>
+    public Action<PythonEnvException> Warn { get; init; } = _ => { };
 }
 
 /// <summary>What a <c>PythonLock</c> run found and did.</summary>
@@ -82,8 +104,6 @@ public static class LockWorkflow
 
         var environments = EnvironmentMarkers(request.Environments);
         var indexes = WithDeclaredIndexes(index, declarations);
-        var manifest = Manifest(declarations, indexes, request);
-        var requiresPython = SpecifierSet.Parse(manifest.RequiresPython ?? ">=3.8");
         var roots = declarations.Requirements.Select(Root)
             .Concat(declarations.Extras.OrderBy(e => e.Key, StringComparer.Ordinal).SelectMany(e => e.Value.Select(r => Root(r) with { Extra = e.Key })))
             .ToList();
@@ -94,6 +114,12 @@ public static class LockWorkflow
         {
             return new LockOutcome(false, [], []);
         }
+
+        var interpreter = new BuildInterpreter(request, indexes, cancellationToken);
+        var derived = LockRequiresPython.Derive(declarations.RequiresPython, request.PythonVersion, ProjectDirectory(request), existing?.Manifest?.RequiresPython,
+            () => interpreter.Find(requiresPython: null));
+        var manifest = Manifest(declarations, indexes, request, derived.Specifiers);
+        var requiresPython = derived.Set;
 
         var drift = Drift(existing, manifest, roots, constraints, PythonResolver.Universe(requiresPython, environments),
             PythonVersionSets.Finals(VersionSet.FromSpecifierSet(requiresPython)));
@@ -133,6 +159,8 @@ public static class LockWorkflow
             Forks = (existing?.Manifest?.Forks ?? []).Select(fork => MarkerExpression.TryParse(fork, out var marker) ? marker : null).OfType<MarkerExpression>().ToList(),
             UpgradeAll = upgradeAll,
             Upgrade = upgrade,
+            BuildsAllowed = !request.NoBuild,
+            Machine = interpreter.Machine(derived.Specifiers),
         };
         ResolutionResult resolution;
         // Upgraded packages must see versions published since their pages were cached; the others may use the cache.
@@ -140,6 +168,11 @@ public static class LockWorkflow
         using (var client = new IndexClient(indexes with { Refresh = refresh }))
         {
             resolution = new PythonResolver(new IndexPackageSource(client), options).Resolve(roots, constraints, cancellationToken);
+        }
+
+        if (derived.FromInterpreter)
+        {
+            request.Note(derived.Note);
         }
 
         foreach (var warning in resolution.Warnings)
@@ -159,10 +192,10 @@ public static class LockWorkflow
     }
 
     /// <summary>The manifest the declarations stand for, normalized as it is recorded in the lock.</summary>
-    public static LockManifest Manifest(ProjectDeclarations declarations, IndexClientOptions index, LockRequest request)
+    /// <param name="requiresPython">The lock's requires-python (<see cref="LockRequiresPython"/>); null: the declared one.</param>
+    public static LockManifest Manifest(ProjectDeclarations declarations, IndexClientOptions index, LockRequest request, string? requiresPython = null)
     {
-        var requiresPython = declarations.RequiresPython
-            ?? (string.IsNullOrWhiteSpace(request.PythonVersion) ? null : ">=" + request.PythonVersion!.Trim());
+        requiresPython ??= declarations.RequiresPython;
         return new LockManifest
         {
             RequiresPython = requiresPython,
@@ -182,6 +215,63 @@ public static class LockWorkflow
     }
 
     private static string LockDirectory(LockRequest request) => Path.GetDirectoryName(Path.GetFullPath(request.LockPath)) ?? ".";
+
+    private static string ProjectDirectory(LockRequest request) => request.ProjectDirectory ?? LockDirectory(request);
+
+    /// <summary>The interpreter the build uses, found once and only when asked for.</summary>
+    private sealed class BuildInterpreter
+    {
+        private readonly LockRequest _request;
+        private readonly IndexClientOptions _index;
+        private readonly CancellationToken _cancellationToken;
+        private PythonInterpreter? _found;
+
+        public BuildInterpreter(LockRequest request, IndexClientOptions index, CancellationToken cancellationToken)
+        {
+            _request = request;
+            _index = index;
+            _cancellationToken = cancellationToken;
+        }
+
+        public PythonInterpreter Find(string? requiresPython)
+        {
+            if (_found is not null)
+            {
+                return _found;
+            }
+
+            var options = new DiscoveryOptions
+            {
+                ProjectDirectory = ProjectDirectory(_request),
+                InterpreterPath = _request.PythonInterpreter,
+                PythonVersion = _request.PythonVersion,
+                RequiresPython = requiresPython,
+            };
+            _found = _request.FindInterpreter is { } find
+                ? find(options, _cancellationToken)
+                : new InterpreterDiscovery(new InterpreterProbe(_index.CacheDir), options).FindAsync(_cancellationToken).GetAwaiter().GetResult();
+            return _found;
+        }
+
+        /// <summary>The machine the lock must install on, when an interpreter for it is found (else the sync reports that).</summary>
+        public BuildMachine? Machine(string requiresPython)
+        {
+            PythonInterpreter interpreter;
+            try
+            {
+                interpreter = Find(requiresPython);
+            }
+            catch (PythonEnvException e) when (e.Code == DiagnosticCodes.NoInterpreter)
+            {
+                _request.Note("no interpreter for this machine was found, so the lock is not checked for files that install here: " + e.Message.Split('\n')[0]);
+                return null;
+            }
+
+            var environment = new MarkerEnvironment(interpreter.MarkerEnvironment);
+            return new BuildMachine(environment, interpreter.Tags,
+                $"this machine ({interpreter.Implementation} {interpreter.Version} on {environment.SysPlatform} {environment.PlatformMachine})");
+        }
+    }
 
     /// <summary>Every difference between the lock and the declarations, one line each; empty when the lock is up to date.</summary>
     private static List<string> Drift(PylockFile? existing, LockManifest manifest, IReadOnlyList<RootRequirement> roots,
@@ -222,7 +312,7 @@ public static class LockWorkflow
         return markers;
     }
 
-    private static RootRequirement Root(DeclaredRequirement declared) => new(declared.Requirement, declared.Group, declared.Location.ToString());
+    private static RootRequirement Root(DeclaredRequirement declared) => new(declared.Requirement, declared.Group, declared.Location.ToString()) { Location = declared.Location };
 
     /// <summary>The locked entries, preferred by the next resolution (each where its marker holds) so a re-lock moves only what must move.</summary>
     private static List<Preference> Preferences(PylockFile? existing)

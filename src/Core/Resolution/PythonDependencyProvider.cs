@@ -41,6 +41,7 @@ internal sealed class PythonDependencyProvider : IDependencyProvider<ResolverPac
     private readonly bool _mayFork;
     private readonly List<(Requirement, string?)> _met = new();
     private readonly SkippedVersions _skipped;
+    private readonly InstallableEnvironments _installable;
 
     /// <param name="forkPreferences">Versions other forks chose, preferred after the locked ones so forks agree wherever they can.</param>
     /// <param name="mayFork">When true, a dependency list that divides the fork stops the solve with <see cref="ForkRequiredException"/>.</param>
@@ -57,6 +58,7 @@ internal sealed class PythonDependencyProvider : IDependencyProvider<ResolverPac
         _mayFork = mayFork;
         _requirements = requirements;
         _cancellationToken = cancellationToken;
+        _installable = new InstallableEnvironments(options, scope);
         foreach (var constraint in constraints)
         {
             if (_scope.Includes(constraint.Requirement.Marker, null))
@@ -87,6 +89,9 @@ internal sealed class PythonDependencyProvider : IDependencyProvider<ResolverPac
     }
 
     internal MarkerScope Scope => _scope;
+
+    /// <summary>The environments each chosen version must install in (for the lock's final check).</summary>
+    internal InstallableEnvironments Installable => _installable;
 
     /// <summary>
     /// After a failed solve: the parts to solve separately when requirements met in different dependency
@@ -141,39 +146,58 @@ internal sealed class PythonDependencyProvider : IDependencyProvider<ResolverPac
         }
 
         var candidates = project.Candidates.Where(candidate => range.Contains(candidate.Version) && IsAllowed(package.Name!, candidate)).ToList();
+        while (Pick(package, candidates) is { } pick)
+        {
+            // A version every environment that needs it can install; else skip it there (a fork cut along that
+            // environment when the fork is wider), as uv's required-environments do.
+            if (package.Extra is not null || _installable.Missing(package.Name!, pick) is not { } missing)
+            {
+                version = pick.Version;
+                Prefetch(package.Name!, pick);
+                return true;
+            }
+
+            if (_mayFork && _installable.TrySplit(missing, out var parts))
+            {
+                throw new ForkRequiredException(parts);
+            }
+
+            candidates.Remove(pick);
+        }
+
+        return false;
+    }
+
+    /// <summary>The candidate to try first: the same package's version for an extra, the locked one, another fork's, then by strategy.</summary>
+    private Candidate? Pick(ResolverPackage package, List<Candidate> candidates)
+    {
         if (candidates.Count == 0)
         {
-            return false;
+            return null;
         }
 
         // Preferences: the version of the same package already chosen (for an extra), then the locked one.
-        if (package.Extra is not null && _lastChosen.TryGetValue(package.Name!, out var chosen) && candidates.Any(c => c.Version.Equals(chosen)))
+        if (package.Extra is not null && _lastChosen.TryGetValue(package.Name!, out var chosen) && candidates.FirstOrDefault(c => c.Version.Equals(chosen)) is { } same)
         {
-            version = chosen;
-            return true;
+            return same;
         }
 
         if (!_options.UpgradeAll && !_options.Upgrade.Contains(package.Name!) && LockedVersion(package.Name!, candidates) is { } preferred)
         {
-            version = preferred;
-            return true;
+            return candidates.First(c => c.Version.Equals(preferred));
         }
 
-        if (_forkPreferences.TryGetValue(package.Name!, out var sibling) && candidates.Any(c => c.Version.Equals(sibling)))
+        if (_forkPreferences.TryGetValue(package.Name!, out var sibling) && candidates.FirstOrDefault(c => c.Version.Equals(sibling)) is { } agreed)
         {
-            version = sibling;
-            return true;
+            return agreed;
         }
 
         var lowest = _options.Strategy == ResolutionStrategy.Lowest || (_options.Strategy == ResolutionStrategy.LowestDirect && _direct.Contains(package.Name!));
         var ordered = lowest ? candidates : Enumerable.Reverse(candidates);
         // Stable versions first; pre-releases only when no stable version is left in the range.
-        var pick = _options.Prerelease == PrereleasePolicy.Allow
+        return _options.Prerelease == PrereleasePolicy.Allow
             ? ordered.First()
             : ordered.FirstOrDefault(candidate => !candidate.Version.IsPrerelease) ?? ordered.First();
-        version = pick.Version;
-        Prefetch(package.Name!, pick);
-        return true;
     }
 
     /// <summary>The highest preferred version among the candidates whose entry can apply in this fork.</summary>
@@ -193,7 +217,7 @@ internal sealed class PythonDependencyProvider : IDependencyProvider<ResolverPac
     {
         if (package.IsRoot)
         {
-            return PackageDependencies<ResolverPackage, VersionSet>.Available(Dependencies(_requirements.Select(r => r.Requirement), extra: null));
+            return PackageDependencies<ResolverPackage, VersionSet>.Available(Dependencies(_requirements.Select(r => r.Requirement), extra: null, depender: null));
         }
 
         var name = package.Name!;
@@ -219,7 +243,7 @@ internal sealed class PythonDependencyProvider : IDependencyProvider<ResolverPac
             return PackageDependencies<ResolverPackage, VersionSet>.Unavailable($"requires Python {requiresPython}, {PythonDescription}");
         }
 
-        var dependencies = Dependencies(metadata.RequiresDist, package.Extra);
+        var dependencies = Dependencies(metadata.RequiresDist, package.Extra, name);
         if (package.Extra is not null)
         {
             dependencies.Add(new(ResolverPackage.Of(name), VersionSet.Exactly(version)));
@@ -234,9 +258,10 @@ internal sealed class PythonDependencyProvider : IDependencyProvider<ResolverPac
     }
 
     /// <summary>The active requirements as solver dependencies: each requirement on its package, and on each of its extras.</summary>
-    private List<KeyValuePair<ResolverPackage, VersionSet>> Dependencies(IEnumerable<Requirement> requirements, string? extra)
+    private List<KeyValuePair<ResolverPackage, VersionSet>> Dependencies(IEnumerable<Requirement> requirements, string? extra, PackageName? depender)
     {
         var active = requirements.Where(requirement => _scope.Includes(requirement.Marker, extra)).ToList();
+        _installable.Needs(depender, active, extra);
         if (_mayFork && _scope.TrySplit(active.Select(requirement => (requirement, extra)), out var parts))
         {
             throw new ForkRequiredException(parts);
@@ -360,35 +385,14 @@ internal sealed class PythonDependencyProvider : IDependencyProvider<ResolverPac
         return project.IsCompleted && project.Result is { Candidates.Count: > 0 } known && known.Candidates.All(candidate => set.Contains(candidate.Version));
     }
 
-    /// <summary>PEP 440 text for a set: <c>==1.0</c>, <c>&gt;=2</c>, <c>&gt;=1,&lt;2</c>, alternatives joined by <c> || </c>.</summary>
+    /// <summary>
+    /// PEP 440 text for a set as the user wrote it: <c>&lt;2</c> (not the <c>&lt;2.dev0</c> the set stops at),
+    /// <c>&gt;=1,&lt;2</c>, <c>==1.0</c> for a single version, alternatives joined by <c> || </c>.
+    /// </summary>
     private static string FormatSet(VersionSet set)
     {
-        var parts = new List<string>();
-        foreach (var interval in set.Intervals)
-        {
-            var lower = interval.Lower;
-            var upper = interval.Upper;
-            if (lower.Version is { } low && upper.Version is { } high && low.Equals(high))
-            {
-                parts.Add($"=={low}");
-                continue;
-            }
-
-            var bounds = new List<string>();
-            if (lower.Version is { } from)
-            {
-                bounds.Add((lower.Inclusive ? ">=" : ">") + from);
-            }
-
-            if (upper.Version is { } to)
-            {
-                bounds.Add((upper.Inclusive ? "<=" : "<") + to);
-            }
-
-            parts.Add(string.Join(",", bounds));
-        }
-
-        return string.Join(" || ", parts);
+        var text = set.ToString();
+        return text.StartsWith("===", StringComparison.Ordinal) ? text.Substring(1) : text;
     }
 
     public string FormatDependency(ResolverPackage depender, VersionSet dependerSet, ResolverPackage dependee, VersionSet dependeeSet)
@@ -397,8 +401,108 @@ internal sealed class PythonDependencyProvider : IDependencyProvider<ResolverPac
         return depender.IsRoot && _declaredAt.TryGetValue(dependee.Name!, out var where) ? $"{text} (declared at {where})" : text;
     }
 
-    public string FormatNoVersions(ResolverPackage package, VersionSet set) =>
-        IsMissing(package.Name!) ? $"{package.Name} is on no configured index" : $"no usable version of {FormatTerm(package, set)} is available";
+    public string FormatNoVersions(ResolverPackage package, VersionSet set)
+    {
+        if (IsMissing(package.Name!))
+        {
+            return $"{package.Name} is on no configured index";
+        }
+
+        var reasons = Exclusions(package.Name!, set);
+        return reasons.Count == 0
+            ? $"no version of {FormatTerm(package, set)} is published"
+            : $"no usable version of {FormatTerm(package, set)} is available ({string.Join("; ", reasons)})";
+    }
+
+    /// <summary>Why the published versions in <paramref name="set"/> cannot be used, grouped by reason: <c>attrs 23.1.0, 23.2.0 require Python &gt;=3.9, but ...</c>.</summary>
+    private List<string> Exclusions(PackageName name, VersionSet set)
+    {
+        var byReason = new Dictionary<string, List<Pep440Version>>(StringComparer.Ordinal);
+        var order = new List<string>();
+        foreach (var candidate in Project(name)!.Candidates)
+        {
+            if (Exclusion(name, candidate, set) is not { } reason)
+            {
+                continue;
+            }
+
+            if (!byReason.TryGetValue(reason, out var versions))
+            {
+                byReason[reason] = versions = [];
+                order.Add(reason);
+            }
+
+            versions.Add(candidate.Version);
+        }
+
+        return order.Select(reason =>
+        {
+            var versions = byReason[reason];
+            var shown = string.Join(", ", versions.AsEnumerable().Reverse().Take(4)) + (versions.Count > 4 ? $" and {versions.Count - 4} older" : "");
+            var one = versions.Count == 1;
+            return $"{name} {shown} {reason.Replace("{s}", one ? "s" : "").Replace("{is}", one ? "is" : "are").Replace("{has}", one ? "has" : "have")}";
+        }).ToList();
+    }
+
+    /// <summary>Why one version is not usable, or null when it is (or lies outside the set and is no pre-release the set's bound excludes).</summary>
+    private string? Exclusion(PackageName name, Candidate candidate, VersionSet set)
+    {
+        if (!set.Contains(candidate.Version))
+        {
+            return PrereleaseExcludedBy(set, candidate.Version) is { } bound
+                ? $"{{is}} a pre-release of {bound.Substring(1)}, which '{bound}' leaves out (PEP 440: '<V' excludes V's pre-releases, whatever PythonPrerelease says; write '<={candidate.Version}' to allow it)"
+                : null;
+        }
+
+        if (_installable.Skipped.TryGetValue((name, candidate.Version), out var environment))
+        {
+            return "{has} no file that installs on " + environment;
+        }
+
+        if (candidate.Files.Count == 0)
+        {
+            if (candidate.AllFiles.Where(file => file.RequiresPython is not null).ToList() is { Count: > 0 } limited && limited.Count == candidate.AllFiles.Count && limited.All(file => !AdmitsPython(file.RequiresPython!)))
+            {
+                return $"require{{s}} Python {limited[0].RequiresPython}, {PythonDescription}";
+            }
+
+            return _options.Tags is not null
+                ? "{has} no wheel for the target interpreter's tags" + (_options.NoBuild.Contains(name) ? " and builds from sdists are off" : " and no sdist")
+                : "{has} no file that may be installed" + (_options.NoBuild.Contains(name) ? " (builds from sdists are off)" : _options.NoBinary.Contains(name) ? " (wheels are off and there is no sdist)" : "");
+        }
+
+        if (candidate.Yanked && !_pinned.Contains((name, candidate.Version)))
+        {
+            var reason = candidate.AllFiles.Select(file => file.YankedReason).FirstOrDefault(text => !string.IsNullOrWhiteSpace(text));
+            return "{is} yanked" + (reason is null ? "" : $" ({reason})") + " (only an exact == pin may use a yanked version)";
+        }
+
+        return null;
+    }
+
+    /// <summary>The bound (<c>&lt;2</c>) that leaves out a pre-release of its own version, when that is why <paramref name="version"/> is outside the set.</summary>
+    private static string? PrereleaseExcludedBy(VersionSet set, Pep440Version version)
+    {
+        if (!version.IsPrerelease)
+        {
+            return null;
+        }
+
+        foreach (var interval in set.Intervals)
+        {
+            // "<2" stops at 2.dev0: a pre-release of 2 sits just past it, and the interval's lower bound admits it.
+            if (interval.Upper.Version is { } high && !interval.Upper.Inclusive && high.IsDevZeroOfRelease
+                && version.CompareTo(high) >= 0 && Release(version) == Release(high)
+                && (interval.Lower.Version is not { } low || low.CompareTo(version) < 0))
+            {
+                return "<" + high.WithoutDev();
+            }
+        }
+
+        return null;
+    }
+
+    private static string Release(Pep440Version version) => string.Join(".", version.ReleaseArray.Select(part => part.ToString()).Reverse().SkipWhile(part => part == "0").Reverse());
 
     public string FormatUnavailable(ResolverPackage package, VersionSet set, string reason) => $"{FormatTerm(package, set)} {reason}";
 

@@ -54,8 +54,24 @@ public sealed class PythonResolver
         return universe.Simplify();
     }
 
-    /// <summary>Resolves; a failure is <see cref="PythonEnvException"/> PYENV2001 with the derivation.</summary>
+    /// <summary>
+    /// Resolves; a failure is <see cref="PythonEnvException"/> PYENV2001 with the derivation, at the file that
+    /// declares the requirements (the derivation names each declaration's line).
+    /// </summary>
     public ResolutionResult Resolve(IReadOnlyList<RootRequirement> requirements, IReadOnlyList<RootRequirement>? constraints = null, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return ResolveAll(requirements, constraints, cancellationToken);
+        }
+        catch (PythonEnvException failure) when (failure.Code == DiagnosticCodes.NoSolution && failure.File is null
+            && requirements.Select(r => r.Location?.File).FirstOrDefault(file => file is not null) is { } declaredIn)
+        {
+            throw new PythonEnvException(failure.Code, failure.Message, declaredIn, inner: failure);
+        }
+    }
+
+    private ResolutionResult ResolveAll(IReadOnlyList<RootRequirement> requirements, IReadOnlyList<RootRequirement>? constraints, CancellationToken cancellationToken)
     {
         constraints ??= [];
         var source = new MemoizedPackageSource(_source);
@@ -74,7 +90,7 @@ public sealed class PythonResolver
         {
             var scope = MarkerScope.Single(environment);
             var solved = Solve(new PythonDependencyProvider(source, _options, scope, requirements, constraints, cancellationToken, skipped: skipped), $" for Python {environment.PythonFullVersion} on {environment.SysPlatform}");
-            return Merge([solved], MarkerExpression.Always, VersionSet.Full, requirements, skipped);
+            return WithWarnings(Merge([solved], MarkerExpression.Always, VersionSet.Full, requirements, skipped), [solved], requirements);
         }
 
         var universe = Universe(_options.RequiresPython, _options.Environments);
@@ -119,8 +135,58 @@ public sealed class PythonResolver
             }
         }
 
-        return Merge(parts, universe, python, requirements, skipped);
+        return WithWarnings(Merge(parts, universe, python, requirements, skipped), parts, requirements);
     }
+
+    /// <summary>
+    /// The resolution with a PYENV2003 warning for every extra that a declaration, or a Requires-Dist of a
+    /// direct dependency, asks of a package whose chosen version does not provide it (<c>requests[sock]</c>:
+    /// the extra installs nothing, so the typo would go unnoticed).
+    /// </summary>
+    private static ResolutionResult WithWarnings(ResolutionResult result, IReadOnlyList<Solved> parts, IReadOnlyList<RootRequirement> requirements)
+    {
+        var warnings = new List<PythonEnvException>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var root in requirements)
+        {
+            var direct = root.Requirement;
+            foreach (var part in parts.Where(part => part.Pins.ContainsKey(direct.PackageName)))
+            {
+                var version = part.Pins[direct.PackageName];
+                var asked = new List<(Requirement Requirement, string By)> { (direct, "") };
+                asked.AddRange(part.Provider.Metadata(direct.PackageName, version).RequiresDist
+                    .Where(dependency => dependency.NormalizedExtras.Count > 0)
+                    .Select(dependency => (dependency, $"{direct.PackageName} {version}, which the project depends on, requires '{dependency}', but ")));
+                foreach (var (requirement, by) in asked)
+                {
+                    if (!part.Pins.TryGetValue(requirement.PackageName, out var target))
+                    {
+                        continue;
+                    }
+
+                    var metadata = part.Provider.Metadata(requirement.PackageName, target);
+                    foreach (var extra in requirement.NormalizedExtras.Where(extra => !Provides(metadata, extra)))
+                    {
+                        var provided = metadata.ProvidesExtra.Select(PackageName.Normalize).Distinct().OrderBy(e => e, StringComparer.Ordinal).ToList();
+                        var message = $"{by}{requirement.PackageName} {target} has no extra '{extra}' " +
+                            (provided.Count == 0 ? "(it provides none)" : $"(its extras: {string.Join(", ", provided)})") +
+                            $", so '{extra}' installs nothing. {(by.Length == 0 ? "Fix the extra's name or remove it." : "Declare what that extra should bring yourself, or pick another version.")}";
+                        if (seen.Add(message))
+                        {
+                            warnings.Add(new PythonEnvException(DiagnosticCodes.UnknownExtra, message, root.Location?.File ?? root.Source, root.Location?.Line ?? 0, root.Location?.Column ?? 0));
+                        }
+                    }
+                }
+            }
+        }
+
+        return warnings.Count == 0 ? result : new ResolutionResult(result.Packages, result.Forks, [.. result.Warnings, .. warnings]);
+    }
+
+    /// <summary>An extra is provided when Provides-Extra names it or a Requires-Dist marker asks for it (metadata before 2.1 may omit Provides-Extra).</summary>
+    private static bool Provides(CoreMetadata metadata, string extra) =>
+        metadata.ProvidesExtra.Any(provided => PackageName.Normalize(provided) == extra)
+        || metadata.RequiresDist.Any(dependency => dependency.Marker is { } marker && !MarkerScope.InContext(marker, extra).Equals(MarkerScope.InContext(marker, null)));
 
     /// <summary>The previous resolution's forks, within today's universe, plus whatever of the universe they do not cover.</summary>
     private List<MarkerExpression> InitialForks(MarkerExpression universe)
@@ -224,8 +290,9 @@ public sealed class PythonResolver
             }
         }
 
+        var selection = (Extras: requirements.Select(r => r.Extra).OfType<string>().Select(PackageName.Normalize).ToList(), Groups: requirements.Select(r => r.Group).OfType<string>().ToList());
         var packages = entries.Values
-            .Select(entry => entry.ToPackage(universe, python, entry.WholeForks == parts.Count))
+            .Select(entry => entry.ToPackage(universe, python, entry.WholeForks == parts.Count, selection))
             .OrderBy(package => package.Name.Normalized, StringComparer.Ordinal)
             .ThenBy(package => package.Version)
             .ToList();
@@ -375,12 +442,21 @@ public sealed class PythonResolver
 
         public HashSet<PackageName> Dependencies { get; } = [];
 
-        public ResolvedPackage ToPackage(MarkerExpression universe, VersionSet python, bool everywhere)
+        public ResolvedPackage ToPackage(MarkerExpression universe, VersionSet python, bool everywhere, (List<string> Extras, List<string> Groups) selection)
         {
             // Needed everywhere the lock covers (throughout every fork, which together are the universe): no marker at all.
             var where = everywhere ? universe : Markers.Count == 1 ? Markers[0] : Markers.Aggregate((a, b) => a.Or(b)).Simplify();
             string? marker = everywhere || universe.Implies(where) ? null : where.SimplifyAssuming(python).ToString();
             var candidate = _provider.CandidateOf(Name, Version);
+            // The solve skipped versions by where each package was needed as far as it had seen; the entry's
+            // marker is the whole truth, so no entry can claim an environment it does not install in.
+            if (_provider.Installable.Missing(Name, Version, candidate.Files, where, selection.Extras, selection.Groups) is { } missing)
+            {
+                throw new PythonEnvException(DiagnosticCodes.NoSolution,
+                    $"{Name} {Version} is needed {(marker is null ? "everywhere the lock covers" : "where " + marker)}, but it has no file that installs on {missing.Name} " +
+                    $"(files: {string.Join(", ", candidate.Files.Select(f => f.Filename))}). Require a version of {Name} that has one, allow builds from sdists (PythonNoBuild=false), or narrow PythonEnvironments.");
+            }
+
             var metadata = _provider.Metadata(Name, Version);
             return new ResolvedPackage(Name, Version, string.IsNullOrEmpty(marker) ? null : marker, _provider.IndexOf(Name), candidate.Files, metadata.RequiresPython,
                 Dependencies.Where(dependency => !dependency.Equals(Name)).OrderBy(d => d.Normalized, StringComparer.Ordinal).ToList());

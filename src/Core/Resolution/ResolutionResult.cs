@@ -9,15 +9,18 @@ namespace PythonEnv.Resolution;
 /// <summary>The outcome of a resolution: one entry per package version, each with the environments it applies to.</summary>
 public sealed class ResolutionResult
 {
-    public ResolutionResult(IReadOnlyList<ResolvedPackage> packages, IReadOnlyList<string> forks, IReadOnlyList<PythonEnvWarning>? warnings = null)
+    public ResolutionResult(IReadOnlyList<ResolvedPackage> packages, IReadOnlyList<string> forks, IReadOnlyList<PythonEnvException>? warnings = null)
     {
         Packages = packages;
         Forks = forks;
         Warnings = warnings ?? [];
     }
 
-    /// <summary>What the resolution worked around (PYENV2002: versions skipped for unreadable metadata).</summary>
-    public IReadOnlyList<PythonEnvWarning> Warnings { get; }
+    /// <summary>
+    /// What the resolution worked around or found suspicious: versions skipped for unreadable metadata
+    /// (PYENV2002, at no file of the user's), extras a package does not provide (PYENV2003, at the declaration).
+    /// </summary>
+    public IReadOnlyList<PythonEnvException> Warnings { get; }
 
     /// <summary>Sorted by name, then version.</summary>
     public IReadOnlyList<ResolvedPackage> Packages { get; }

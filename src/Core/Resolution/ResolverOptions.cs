@@ -27,7 +27,25 @@ public enum PrereleasePolicy
 
 /// <summary>One requirement of the project, with where it was declared (for explanations).</summary>
 /// <remarks><paramref name="Group"/> names the PEP 735 dependency group, <paramref name="Extra"/> the project's own extra (PEP 621 optional-dependencies) the requirement belongs to; both null for the main dependencies.</remarks>
-public sealed record RootRequirement(Requirement Requirement, string? Group = null, string? Source = null, string? Extra = null);
+public sealed record RootRequirement(Requirement Requirement, string? Group = null, string? Source = null, string? Extra = null)
+{
+    /// <summary>The declaration's file and line, for warnings about it (an extra the package does not provide).</summary>
+    public Inputs.SourceLocation? Location { get; init; }
+}
+
+/// <summary>
+/// The building machine's environment, which a universal lock must be installable in when it covers it: its
+/// marker environment and its interpreter's wheel tags.
+/// </summary>
+/// <param name="Description">How messages name it, e.g. <c>this machine (CPython 3.12.3 on linux x86_64)</c>.</param>
+public sealed record BuildMachine(MarkerEnvironment Environment, PlatformTags Tags, string Description)
+{
+    /// <summary>The marker a fork is cut along to skip a version only here: the machine's platform.</summary>
+    public MarkerExpression PlatformMarker { get; } = MarkerExpression.Parse(
+        $"sys_platform == '{Value(Environment, "sys_platform")}' and platform_machine == '{Value(Environment, "platform_machine")}'");
+
+    private static string Value(MarkerEnvironment environment, string name) => environment.TryGet(name, out var value) ? value : "";
+}
 
 /// <summary>A version to prefer, where <paramref name="Marker"/> can hold (null: everywhere).</summary>
 public sealed record Preference(PackageName Name, Pep440Version Version, MarkerExpression? Marker = null);
@@ -78,4 +96,13 @@ public sealed class ResolverOptions
 
     /// <summary>Packages that must be installed from a wheel.</summary>
     public IReadOnlyCollection<PackageName> NoBuild { get; init; } = Array.Empty<PackageName>();
+
+    /// <summary>False with <c>PythonNoBuild=true</c>: an sdist does not make a version installable in an environment.</summary>
+    public bool BuildsAllowed { get; init; } = true;
+
+    /// <summary>
+    /// The building machine: a universal resolution covering it must give every entry that applies there an
+    /// installable file on it, as it must for each of <see cref="Environments"/>. Null: not checked.
+    /// </summary>
+    public BuildMachine? Machine { get; init; }
 }

@@ -14,9 +14,9 @@ namespace PythonEnv.Resolution;
 /// </summary>
 internal sealed class SkippedVersions
 {
-    private readonly SortedDictionary<string, PythonEnvWarning> _warnings = new(System.StringComparer.Ordinal);
+    private readonly SortedDictionary<string, PythonEnvException> _warnings = new(System.StringComparer.Ordinal);
 
-    public IReadOnlyList<PythonEnvWarning> Warnings => _warnings.Values.ToList();
+    public IReadOnlyList<PythonEnvException> Warnings => _warnings.Values.ToList();
 
     /// <summary>Whether the failure means the file's content is unreadable (not that it could not be fetched).</summary>
     public static bool IsUnreadable(System.Exception error) => error is PackagingFormatException or InvalidDataException;
@@ -29,7 +29,7 @@ internal sealed class SkippedVersions
             : error is PackagingFormatException known ? known.Reason : error.Message;
         var message = $"{name} {version} was skipped: its metadata ({file.Filename}) cannot be read: {reason}. " +
             $"The resolution uses other versions of {name}; if it needs this one, ask the project's maintainers for a fixed release or pin another version.";
-        _warnings[$"{name.Normalized} {version}"] = new PythonEnvWarning(DiagnosticCodes.UnreadableMetadata, message);
+        _warnings[$"{name.Normalized} {version}"] = new PythonEnvException(DiagnosticCodes.UnreadableMetadata, message);
         return $"cannot be used: its metadata cannot be read ({reason})";
     }
 }
