@@ -90,7 +90,7 @@ public sealed class MetadataAsWrittenTests
     }
 
     [TestMethod]
-    public async Task A_skipped_version_is_reported_once_for_every_fork_and_in_a_single_environment_too()
+    public async Task A_skipped_version_is_reported_once_however_many_forks_meet_it()
     {
         var result = await WithIndex(
             index =>
@@ -106,6 +106,27 @@ public sealed class MetadataAsWrittenTests
             result.Packages.Where(p => p.Name.Normalized == "lib").Select(p => p.ToString()).ToList());
         Assert.AreEqual(1, result.Warnings.Count, string.Join("\n", result.Warnings));
         StringAssert.Contains(result.Warnings[0].Message, "lib 2.0 was skipped");
+    }
+
+    [TestMethod]
+    public async Task A_version_whose_metadata_cannot_be_read_is_skipped_for_a_single_environment_too()
+    {
+        var linux = new MarkerEnvironment(new System.Collections.Generic.Dictionary<string, string>
+        {
+            ["implementation_name"] = "cpython", ["implementation_version"] = "3.12.1", ["os_name"] = "posix", ["platform_machine"] = "x86_64",
+            ["platform_release"] = "6.1.0", ["platform_system"] = "Linux", ["platform_version"] = "#1 SMP", ["python_full_version"] = "3.12.1",
+            ["platform_python_implementation"] = "CPython", ["python_version"] = "3.12", ["sys_platform"] = "linux",
+        });
+        var result = await WithIndex(
+            index =>
+            {
+                index.Publish(Spec("lib", "1.0"));
+                index.Publish(Spec("lib", "2.0", "dep; python_version >= '3' and"));
+            },
+            source => new PythonResolver(source, new ResolverOptions { RequiresPython = Modern.RequiresPython, Environment = linux }).Resolve([Req("lib")]));
+
+        CollectionAssert.AreEqual(new[] { "lib 1.0" }, result.Packages.Select(p => p.ToString()).ToList());
+        StringAssert.Contains(result.Warnings.Single().Message, "lib 2.0 was skipped");
     }
 
     [TestMethod]
