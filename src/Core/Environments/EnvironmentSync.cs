@@ -99,7 +99,15 @@ public static class EnvironmentSync
         // cannot be installed (no wheel for a new interpreter, a bad wheel) fails with the old venv whole.
         var venv = VirtualEnvironment.For(venvRoot, interpreter);
         var reusable = VirtualEnvironment.IsFor(venvRoot, interpreter, out _);
-        var chosen = plan.Packages.Select(package => (Package: package, Artifact: Choose(package, options, interpreter))).ToList();
+        List<(PlannedPackage Package, PlannedArtifact Artifact)> chosen;
+        try
+        {
+            chosen = plan.Packages.Select(package => (package, Choose(package, options, interpreter))).ToList();
+        }
+        catch (PythonEnvException error) when (!reusable && VirtualEnvironment.ReadConfig(venvRoot) is not null)
+        {
+            throw new PythonEnvException(error.Code, $"{error.Message} {venvRoot}, made for another interpreter, was left as it was.", error.File, error.Line, inner: error);
+        }
 
         var installed = reusable ? ScanInstalled(venv) : new Dictionary<string, List<InstalledDistribution>>(StringComparer.Ordinal);
         var stamp = reusable ? ReadStamp(venvRoot) : null;
@@ -136,10 +144,10 @@ public static class EnvironmentSync
 
         // Every install worked out and checked (identity, targets, entry points), then checked against each other
         // and against the distributions that stay: two packages may not own one file.
-        var installs = prepared.Select(p => (p.Package, Install: WheelInstaller.Plan(p.Wheel.Wheel, venv, p.Package.Requested, p.Wheel.SourceSha256, p.Package))).ToList();
+        var installs = prepared.Select(p => (p.Package, Install: Located(p.Package, () => WheelInstaller.Plan(p.Wheel.Wheel, venv, p.Package.Requested, p.Wheel.SourceSha256, p.Package)))).ToList();
         var staying = installed.Where(p => wanted.ContainsKey(p.Key) && !installs.Any(i => i.Package.NormalizedName == p.Key))
             .SelectMany(p => p.Value).ToList();
-        var keep = FileOwners.Check(staying, installs.Select(i => (i.Package.Name, i.Install)), venv);
+        var keep = FileOwners.Check(staying, installs, venv);
 
         // From here the venv changes: no stamp until it matches the plan again.
         var created = false;
@@ -330,7 +338,28 @@ public static class EnvironmentSync
         return drift;
     }
 
+    /// <summary>Runs <paramref name="step"/> for <paramref name="package"/>; a failure that names no file points at where the package is locked.</summary>
+    private static T Located<T>(PlannedPackage package, Func<T> step)
+    {
+        try
+        {
+            return step();
+        }
+        catch (PythonEnvException error)
+        {
+            throw At(package, error);
+        }
+    }
+
+    /// <summary><paramref name="error"/>, placed at the package's line in the lock unless it names a file of its own.</summary>
+    internal static PythonEnvException At(PlannedPackage package, PythonEnvException error)
+        => error.File is not null || package.SourceFile is null ? error
+            : new PythonEnvException(error.Code, error.Message, package.SourceFile, package.SourceLine, inner: error);
+
     private static PlannedArtifact Choose(PlannedPackage package, SyncOptions options, PythonInterpreter interpreter)
+        => Located(package, () => ChooseArtifact(package, options, interpreter));
+
+    private static PlannedArtifact ChooseArtifact(PlannedPackage package, SyncOptions options, PythonInterpreter interpreter)
     {
         var best = package.Wheels
             .Select(w => (Wheel: w, Rank: options.Rank(interpreter, w.FileName)))
@@ -370,7 +399,14 @@ public static class EnvironmentSync
             try
             {
                 var verify = suspect.Contains(item.Package.NormalizedName);
-                return (item.Package, await PrepareOneAsync(item.Package, item.Artifact, cache, options, interpreter, verify, cancellationToken).ConfigureAwait(false));
+                try
+                {
+                    return (item.Package, await PrepareOneAsync(item.Package, item.Artifact, cache, options, interpreter, verify, cancellationToken).ConfigureAwait(false));
+                }
+                catch (PythonEnvException error)
+                {
+                    throw At(item.Package, error);
+                }
             }
             finally
             {

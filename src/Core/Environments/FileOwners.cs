@@ -18,7 +18,7 @@ internal static class FileOwners
     /// another planned install). Returns the files the staying distributions own, which no uninstall may delete.
     /// </summary>
     public static ISet<string> Check(
-        IEnumerable<EnvironmentSync.InstalledDistribution> staying, IEnumerable<(string Package, WheelInstall Install)> installs, VirtualEnvironment venv)
+        IEnumerable<EnvironmentSync.InstalledDistribution> staying, IEnumerable<(PlannedPackage Package, WheelInstall Install)> installs, VirtualEnvironment venv)
     {
         var scripts = Path.GetFullPath(venv.Scripts).TrimEnd(Path.DirectorySeparatorChar);
         var comparer = FileSystem.IsWindows ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
@@ -35,17 +35,17 @@ internal static class FileOwners
         {
             foreach (var file in install.Files)
             {
-                if (owners.TryGetValue(file.Target, out var owner) && owner.Owner != package)
+                if (owners.TryGetValue(file.Target, out var owner) && owner.Owner != package.Name)
                 {
                     var isScript = comparer.Equals(Path.GetDirectoryName(file.Target) ?? "", scripts);
                     if (isScript || owner.Hash.Length == 0 || owner.Hash != file.Hash)
                     {
                         throw new PythonEnvException(DiagnosticCodes.InstallConflict,
-                            $"{package} ({install.Wheel.FileName}) and {owner.Owner} both install {file.Target}{(isScript ? " (a script)" : " with different content")}. " +
-                            "Only one package may own a file: lock only one of them, or versions of them that do not clash.");
+                            $"{package.Name} ({install.Wheel.FileName}) and {owner.Owner} both install {file.Target}{(isScript ? " (a script)" : " with different content")}. " +
+                            "Only one package may own a file: lock only one of them, or versions of them that do not clash.", package.SourceFile, package.SourceLine);
                     }
                 }
-                owners[file.Target] = (package, file.Hash);
+                owners[file.Target] = (package.Name, file.Hash);
             }
         }
         return kept;
