@@ -12,19 +12,27 @@ internal sealed class InstallTargets
 {
     private readonly UnpackedWheel _wheel;
     private readonly VirtualEnvironment _venv;
+    private readonly string _venvPrefix;
+    private readonly string[] _sitePrefixes;
 
     public InstallTargets(UnpackedWheel wheel, VirtualEnvironment venv)
     {
         _wheel = wheel;
         _venv = venv;
+        _venvPrefix = Prefix(venv.Root);
+        _sitePrefixes = new[] { Prefix(venv.PureLib), Prefix(venv.PlatLib) };
     }
+
+    private static StringComparison Comparison => FileSystem.IsWindows ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+
+    private static string Prefix(string folder) => Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
 
     /// <summary>The target of <paramref name="relative"/> ('/'-separated) under <paramref name="root"/>, checked.</summary>
     /// <param name="ownMetadata">True for the files of the wheel's own dist-info folder, the only ones that may go into one.</param>
     public string Resolve(string root, string relative, bool ownMetadata = false)
     {
         var target = WheelArchive.Check(_wheel.FileName, relative, Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar);
-        if (!WheelInstaller.IsInside(_venv.Root, target))
+        if (!target.StartsWith(_venvPrefix, Comparison))
         {
             throw WheelArchive.Invalid(_wheel.FileName, $"'{relative}' would be installed outside the virtual environment");
         }
@@ -56,16 +64,16 @@ internal sealed class InstallTargets
     /// <summary>The <c>*.dist-info</c> folder directly in site-packages that <paramref name="target"/> is in, or null.</summary>
     private string? MetadataFolderOf(string target)
     {
-        foreach (var site in new[] { _venv.PureLib, _venv.PlatLib })
+        foreach (var site in _sitePrefixes)
         {
-            if (!WheelInstaller.IsInside(site, target))
+            if (!target.StartsWith(site, Comparison))
             {
                 continue;
             }
-            var first = RecordFile.RelativePath(site, target).Split('/')[0];
-            if (first.EndsWith(".dist-info", StringComparison.OrdinalIgnoreCase) && first != Path.GetFileName(target))
+            var separator = target.IndexOf(Path.DirectorySeparatorChar, site.Length);
+            if (separator > 0 && target.Substring(site.Length, separator - site.Length).EndsWith(".dist-info", StringComparison.OrdinalIgnoreCase))
             {
-                return Path.Combine(site, first);
+                return target.Substring(0, separator);
             }
         }
         return null;

@@ -66,19 +66,27 @@ public sealed class VirtualEnvironment
     public bool IsOwnFile(string path)
     {
         var full = Path.GetFullPath(path);
-        var folder = Path.GetDirectoryName(full);
+        var folder = Path.GetDirectoryName(full) ?? "";
         var name = Path.GetFileName(full);
-        if (SamePath(folder, Root))
+        var comparison = FileSystem.IsWindows ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        if (string.Equals(folder, Root, comparison))
         {
-            return Array.Exists(RootFiles, n => string.Equals(n, name, FileSystem.IsWindows ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal));
+            return Array.Exists(RootFiles, n => string.Equals(n, name, comparison));
         }
-        if (WheelInstaller.IsInside(Path.Combine(Root, "lib64"), full))
+        if (full.StartsWith(Path.Combine(Root, "lib64") + Path.DirectorySeparatorChar, comparison))
         {
             return true;
         }
-        var link = new FileInfo(full).Attributes is var attributes && attributes != (FileAttributes)(-1) && (attributes & FileAttributes.ReparsePoint) != 0;
-        return SamePath(folder, Scripts)
-            && (IsReservedScriptName(name) || name == Path.GetFileName(BaseInterpreter.BaseExecutable) || link);
+        if (!string.Equals(folder, Scripts.TrimEnd(Path.DirectorySeparatorChar), comparison))
+        {
+            return false;
+        }
+        if (IsReservedScriptName(name) || name == Path.GetFileName(BaseInterpreter.BaseExecutable))
+        {
+            return true;
+        }
+        var attributes = new FileInfo(full).Attributes;
+        return attributes != (FileAttributes)(-1) && (attributes & FileAttributes.ReparsePoint) != 0;
     }
 
     /// <summary>
