@@ -74,6 +74,15 @@ public sealed class WheelBuilder
     /// <summary>Overrides the file name (the content still uses the spec's dist-info name).</summary>
     public string? FileNameOverride { get; set; }
 
+    /// <summary>
+    /// Names the <c>.dist-info</c> and <c>.data</c> folders <c>{value}.dist-info</c> instead of after the spec
+    /// (e.g. <c>victim-1.0</c>, so the wheel's metadata claims to be another distribution's); the file name is unchanged.
+    /// </summary>
+    public string? DistInfoPrefixOverride { get; set; }
+
+    /// <summary>Sizes RECORD declares instead of the true ones, by entry path (e.g. far less than an entry holds).</summary>
+    public Dictionary<string, long> RecordSizeOverrides { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Adds an arbitrary entry, such as <c>../evil.py</c> or <c>/etc/evil</c>.</summary>
     public WheelBuilder AddRawEntry(string path, byte[] content, bool listInRecord = true, bool executable = false)
     {
@@ -102,8 +111,8 @@ public sealed class WheelBuilder
     {
         IReadOnlyList<string> tags = Names.ExpandTags(Tags);
         bool purelib = RootIsPurelib ?? tags.All(t => t.EndsWith("-any", StringComparison.Ordinal));
-        string distInfo = DistInfoPrefix + ".dist-info";
-        string data = DistInfoPrefix + ".data";
+        string distInfo = (DistInfoPrefixOverride ?? DistInfoPrefix) + ".dist-info";
+        string data = (DistInfoPrefixOverride ?? DistInfoPrefix) + ".data";
 
         var entries = new List<(string Path, byte[] Content, int Mode, bool InRecord)>();
         void Add(string path, string content, int mode = RegularFile) => entries.Add((path, Encoding.UTF8.GetBytes(content), mode, true));
@@ -154,7 +163,7 @@ public sealed class WheelBuilder
         {
             if (!inRecord) continue;
             string hash = RecordHash(content);
-            long size = content.LongLength;
+            long size = RecordSizeOverrides.TryGetValue(path, out long declared) ? declared : content.LongLength;
             if (first)
             {
                 first = false;

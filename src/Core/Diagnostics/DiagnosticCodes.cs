@@ -44,6 +44,8 @@ public static class DiagnosticCodes
     public const string LockTimeout = "PYENV4008";
     /// <summary>Warning: the venv had drifted from the lock since the last sync (packages installed, removed or altered by hand); it was put back in line.</summary>
     public const string VenvDrifted = "PYENV4009";
+    /// <summary>Two locked packages install the same file (or the same script), or one would take a file a package that stays owns.</summary>
+    public const string InstallConflict = "PYENV4010";
     /// <summary>A package is on none of the configured indexes.</summary>
     public const string PackageNotFound = "PYENV5001";
     /// <summary>An index refused our credentials (401/403).</summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Text.RegularExpressions;
 
 namespace PythonEnv.Environments;
@@ -49,6 +50,20 @@ public sealed record EntryPoint(string Group, string Name, string Module, string
         }
         return result;
     }
+
+    /// <summary>
+    /// Checks that a script entry point's name can be a file name in the scripts folder on every OS: not empty,
+    /// no path separators, drive colons, wildcards, quotes or control characters, no leading dot or surrounding space.
+    /// </summary>
+    public void CheckScriptName()
+    {
+        if (Name.Length == 0 || Name.Trim() != Name || Name[0] == '.' || Name.IndexOfAny(UnsafeInScriptName) >= 0 || Name.Any(char.IsControl))
+        {
+            throw new FormatException($"the [{Group}] entry point '{Name}' is not a valid script name (a plain file name: no path separators, ':', '*', '?', quotes, '<', '>', '|', control characters or leading dot)");
+        }
+    }
+
+    private static readonly char[] UnsafeInScriptName = { '/', '\\', ':', '*', '?', '"', '<', '>', '|' };
 
     /// <summary>Whether this entry point becomes a script in bin/ (console or GUI).</summary>
     public bool IsScript => Group is "console_scripts" or "gui_scripts";

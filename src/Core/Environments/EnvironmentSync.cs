@@ -37,6 +37,9 @@ public sealed class SyncOptions
     /// <summary>Builds sdists when no wheel fits; null or <see cref="NoBuild"/> makes that an error.</summary>
     public Pep517Builder? SdistBuilder { get; init; }
 
+    /// <summary>How far a wheel may expand when it is unpacked into the cache.</summary>
+    public UnpackLimits Limits { get; init; } = UnpackLimits.Default;
+
     /// <summary>PythonNoBuild: never build from source.</summary>
     public bool NoBuild { get; init; }
 
@@ -92,23 +95,30 @@ public static class EnvironmentSync
         using var venvLock = await FileLock.AcquireAsync(lockPath, "the virtual environment " + venvRoot, cancellationToken: cancellationToken).ConfigureAwait(false);
 
         var fingerprint = plan.Fingerprint(interpreter);
-        var (venv, created, reason) = await VirtualEnvironment.EnsureAsync(venvRoot, interpreter, cancellationToken).ConfigureAwait(false);
-        if (created)
+        // Nothing below changes the venv until every wheel is chosen, fetched, unpacked and validated: a plan that
+        // cannot be installed (no wheel for a new interpreter, a bad wheel) fails with the old venv whole.
+        var venv = VirtualEnvironment.For(venvRoot, interpreter);
+        var reusable = VirtualEnvironment.IsFor(venvRoot, interpreter, out _);
+        List<(PlannedPackage Package, PlannedArtifact Artifact)> chosen;
+        try
         {
-            log(reason is null ? $"Created {venvRoot} for Python {interpreter.Version} ({interpreter.BaseExecutable})" : $"Recreated {venvRoot} because {reason}");
+            chosen = plan.Packages.Select(package => (package, Choose(package, options, interpreter))).ToList();
+        }
+        catch (PythonEnvException error) when (!reusable && VirtualEnvironment.ReadConfig(venvRoot) is not null)
+        {
+            throw new PythonEnvException(error.Code, $"{error.Message} {venvRoot}, made for another interpreter, was left as it was.", error.File, error.Line, inner: error);
         }
 
-        var installed = ScanInstalled(venv);
-        var stamp = created ? null : ReadStamp(venvRoot);
+        var installed = reusable ? ScanInstalled(venv) : new Dictionary<string, List<InstalledDistribution>>(StringComparer.Ordinal);
+        var stamp = reusable ? ReadStamp(venvRoot) : null;
         var drift = stamp?.Installed is { } recorded ? Drift(recorded, installed) : new List<(string Name, string Line)>();
-        var unowned = Unowned(venv, installed);
+        var unowned = reusable ? Unowned(venv, installed) : new List<string>();
         drift.AddRange(unowned.Select(entry => ("", $"{Path.GetFileName(entry)}{(Directory.Exists(entry) ? "/" : "")} in site-packages belonged to no distribution")));
         var wanted = plan.Packages.ToDictionary(p => p.NormalizedName, StringComparer.Ordinal);
         var work = new List<(PlannedPackage Package, PlannedArtifact Artifact)>();
         var unchanged = 0;
-        foreach (var package in plan.Packages)
+        foreach (var (package, artifact) in chosen)
         {
-            var artifact = Choose(package, options, interpreter);
             if (installed.TryGetValue(package.NormalizedName, out var dists) && dists.Count == 1
                 && string.Equals(dists[0].Source, artifact.Sha256, StringComparison.OrdinalIgnoreCase)
                 && File.Exists(Path.Combine(dists[0].Folder, "REQUESTED")) == package.Requested
@@ -119,20 +129,36 @@ public static class EnvironmentSync
             }
             work.Add((package, artifact));
         }
-        if (!created && stamp?.Fingerprint == fingerprint && work.Count == 0 && installed.Keys.All(wanted.ContainsKey) && unowned.Count == 0)
+        if (reusable && stamp?.Fingerprint == fingerprint && work.Count == 0 && installed.Keys.All(wanted.ContainsKey) && unowned.Count == 0)
         {
             return new SyncResult(venv, false, true, Array.Empty<string>(), Array.Empty<string>(), Array.Empty<string>(), plan.Packages.Count, clock.Elapsed);
         }
 
         // Everything that can fail for reasons outside the venv (network, hashes, bad wheels, builds) happens
         // before the venv is touched.
-        var cache = new WheelCache(options.CacheDirectory);
+        var cache = new WheelCache(options.CacheDirectory, options.Limits);
         // A distribution altered by hand may have been edited in place, and so through its hard links in the cache.
         var suspect = new HashSet<string>(drift.Select(d => d.Name)
             .Concat(installed.Where(p => p.Value.Any(d => d.Damage is not null)).Select(p => p.Key)), StringComparer.Ordinal);
         var prepared = await PrepareAsync(work, cache, options, interpreter, suspect, cancellationToken).ConfigureAwait(false);
 
+        // Every install worked out and checked (identity, targets, entry points), then checked against each other
+        // and against the distributions that stay: two packages may not own one file.
+        var installs = prepared.Select(p => (p.Package, Install: Located(p.Package, () => WheelInstaller.Plan(p.Wheel.Wheel, venv, p.Package.Requested, p.Wheel.SourceSha256, p.Package)))).ToList();
+        var staying = installed.Where(p => wanted.ContainsKey(p.Key) && !installs.Any(i => i.Package.NormalizedName == p.Key))
+            .SelectMany(p => p.Value).ToList();
+        var keep = FileOwners.Check(staying, installs, venv);
+
         // From here the venv changes: no stamp until it matches the plan again.
+        var created = false;
+        if (!reusable)
+        {
+            (venv, created, var reason) = await VirtualEnvironment.EnsureAsync(venvRoot, interpreter, cancellationToken).ConfigureAwait(false);
+            if (created)
+            {
+                log(reason is null ? $"Created {venvRoot} for Python {interpreter.Version} ({interpreter.BaseExecutable})" : $"Recreated {venvRoot} because {reason}");
+            }
+        }
         FileSystem.DeleteFile(Path.Combine(venvRoot, StampFile));
         var removed = new List<string>();
         foreach (var pair in installed.Where(p => !wanted.ContainsKey(p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal))
@@ -140,7 +166,7 @@ public static class EnvironmentSync
             foreach (var dist in pair.Value)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                WheelInstaller.Uninstall(dist.Folder, venv);
+                WheelInstaller.Uninstall(dist.Folder, venv, keep);
                 removed.Add($"{dist.Name} {dist.Version}");
                 log($"Removed {dist.Name} {dist.Version}");
             }
@@ -158,35 +184,38 @@ public static class EnvironmentSync
             }
             log($"Removed {Path.GetFileName(entry)} from site-packages (no distribution owned it)");
         }
+        // Old versions go before new ones come, so no install is undone by an uninstall that follows it.
+        var previous = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (package, _) in installs)
+        {
+            foreach (var dist in installed.TryGetValue(package.NormalizedName, out var old) ? old : new List<InstalledDistribution>())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                WheelInstaller.Uninstall(dist.Folder, venv, keep);
+                previous[package.NormalizedName] = dist.Version;
+            }
+        }
         var added = new List<string>();
         var replaced = new List<string>();
-        foreach (var (package, wheel) in prepared)
+        foreach (var (package, install) in installs)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            string? previous = null;
-            if (installed.TryGetValue(package.NormalizedName, out var old))
-            {
-                foreach (var dist in old)
-                {
-                    WheelInstaller.Uninstall(dist.Folder, venv);
-                    previous = dist.Version;
-                }
-            }
-            WheelInstaller.Install(wheel.Wheel, venv, package.Requested, wheel.SourceSha256);
-            if (previous is null)
+            install.Apply();
+            var fileName = install.Wheel.FileName;
+            if (!previous.TryGetValue(package.NormalizedName, out var before))
             {
                 added.Add($"{package.Name} {package.Version}");
-                log($"Installed {package.Name} {package.Version} ({wheel.Wheel.FileName})");
+                log($"Installed {package.Name} {package.Version} ({fileName})");
             }
-            else if (previous == package.Version)
+            else if (before == package.Version)
             {
                 replaced.Add($"{package.Name} {package.Version}");
-                log($"Reinstalled {package.Name} {package.Version} ({wheel.Wheel.FileName})");
+                log($"Reinstalled {package.Name} {package.Version} ({fileName})");
             }
             else
             {
-                replaced.Add($"{package.Name} {previous} -> {package.Version}");
-                log($"Replaced {package.Name} {previous} with {package.Version} ({wheel.Wheel.FileName})");
+                replaced.Add($"{package.Name} {before} -> {package.Version}");
+                log($"Replaced {package.Name} {before} with {package.Version} ({fileName})");
             }
         }
 
@@ -309,7 +338,28 @@ public static class EnvironmentSync
         return drift;
     }
 
+    /// <summary>Runs <paramref name="step"/> for <paramref name="package"/>; a failure that names no file points at where the package is locked.</summary>
+    private static T Located<T>(PlannedPackage package, Func<T> step)
+    {
+        try
+        {
+            return step();
+        }
+        catch (PythonEnvException error)
+        {
+            throw At(package, error);
+        }
+    }
+
+    /// <summary><paramref name="error"/>, placed at the package's line in the lock unless it names a file of its own.</summary>
+    internal static PythonEnvException At(PlannedPackage package, PythonEnvException error)
+        => error.File is not null || package.SourceFile is null ? error
+            : new PythonEnvException(error.Code, error.Message, package.SourceFile, package.SourceLine, inner: error);
+
     private static PlannedArtifact Choose(PlannedPackage package, SyncOptions options, PythonInterpreter interpreter)
+        => Located(package, () => ChooseArtifact(package, options, interpreter));
+
+    private static PlannedArtifact ChooseArtifact(PlannedPackage package, SyncOptions options, PythonInterpreter interpreter)
     {
         var best = package.Wheels
             .Select(w => (Wheel: w, Rank: options.Rank(interpreter, w.FileName)))
@@ -349,7 +399,14 @@ public static class EnvironmentSync
             try
             {
                 var verify = suspect.Contains(item.Package.NormalizedName);
-                return (item.Package, await PrepareOneAsync(item.Package, item.Artifact, cache, options, interpreter, verify, cancellationToken).ConfigureAwait(false));
+                try
+                {
+                    return (item.Package, await PrepareOneAsync(item.Package, item.Artifact, cache, options, interpreter, verify, cancellationToken).ConfigureAwait(false));
+                }
+                catch (PythonEnvException error)
+                {
+                    throw At(item.Package, error);
+                }
             }
             finally
             {
@@ -414,9 +471,10 @@ public static class EnvironmentSync
     /// An installed distribution: its dist-info folder, name and version (from METADATA), the SDK's source
     /// marker, what is wrong with its files when something is (a file its RECORD lists is missing or has
     /// another size; checked for the SDK's own installs, the only ones that can be kept), else null, and the
-    /// names directly in site-packages its RECORD claims.
+    /// names directly in site-packages its RECORD claims, and the files it lists in the venv (full path to RECORD hash).
     /// </summary>
-    internal sealed record InstalledDistribution(string Folder, string Name, string Version, string? Source, string? Damage, IReadOnlyCollection<string> TopLevel);
+    internal sealed record InstalledDistribution(
+        string Folder, string Name, string Version, string? Source, string? Damage, IReadOnlyCollection<string> TopLevel, IReadOnlyDictionary<string, string> Files);
 
     /// <summary>Every distribution in the venv's site-packages, by normalized name.</summary>
     internal static Dictionary<string, List<InstalledDistribution>> ScanInstalled(VirtualEnvironment venv)
@@ -445,10 +503,24 @@ public static class EnvironmentSync
                     }
                 }
                 var damage = source is null ? null : rows is null ? "its RECORD is missing" : Damage(site, rows, venv);
-                list.Add(new InstalledDistribution(folder, name, version, source, damage, topLevel));
+                list.Add(new InstalledDistribution(folder, name, version, source, damage, topLevel, FilesInVenv(site, rows, venv)));
             }
         }
         return result;
+    }
+
+    private static Dictionary<string, string> FilesInVenv(string site, IReadOnlyList<RecordEntry>? rows, VirtualEnvironment venv)
+    {
+        var files = new Dictionary<string, string>(FileSystem.IsWindows ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
+        foreach (var row in rows ?? Array.Empty<RecordEntry>())
+        {
+            var path = Path.GetFullPath(Path.Combine(site, row.Path.Replace('/', Path.DirectorySeparatorChar)));
+            if (WheelInstaller.IsInside(venv.Root, path))
+            {
+                files[path] = row.Hash;
+            }
+        }
+        return files;
     }
 
     private static IEnumerable<string> SiteFolders(VirtualEnvironment venv)
@@ -494,26 +566,8 @@ public static class EnvironmentSync
 
     private static (string Name, string Version) ReadNameAndVersion(string folder)
     {
-        string? name = null, version = null;
         var metadata = Path.Combine(folder, "METADATA");
-        if (File.Exists(metadata))
-        {
-            foreach (var line in File.ReadLines(metadata))
-            {
-                if (line.Length == 0)
-                {
-                    break; // the headers end at the first blank line
-                }
-                if (name is null && line.StartsWith("Name:", StringComparison.OrdinalIgnoreCase))
-                {
-                    name = line.Substring(5).Trim();
-                }
-                else if (version is null && line.StartsWith("Version:", StringComparison.OrdinalIgnoreCase))
-                {
-                    version = line.Substring(8).Trim();
-                }
-            }
-        }
+        var (name, version) = DistInfoMetadata.ReadNameAndVersion(File.Exists(metadata) ? File.ReadAllText(metadata) : null);
         // A dist-info without METADATA (an interrupted install) still names itself: name-version.dist-info.
         var stem = Path.GetFileName(folder);
         stem = stem.Substring(0, stem.Length - ".dist-info".Length);

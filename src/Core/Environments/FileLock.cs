@@ -51,5 +51,18 @@ public sealed class FileLock : IDisposable
         }
     }
 
+    /// <summary>Takes the lock at <paramref name="path"/> if nobody holds it; null when another process (or handle) does.</summary>
+    public static FileLock? TryAcquire(string path)
+    {
+        try
+        {
+            return new FileLock(path, new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None));
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     public void Dispose() => _stream.Dispose();
 }

@@ -24,6 +24,12 @@ public sealed record PlannedPackage(string Name, string Version, IReadOnlyList<P
 {
     /// <summary>The PEP 503 normalized name (lowercase, runs of -_. as one -).</summary>
     public string NormalizedName => PackageName.Normalize(Name);
+
+    /// <summary>Where the package is declared (the lock file and its line), so an install failure points there.</summary>
+    public string? SourceFile { get; init; }
+
+    /// <inheritdoc cref="SourceFile"/>
+    public int SourceLine { get; init; }
 }
 
 /// <summary>

@@ -47,9 +47,12 @@ public static class LockInstallPlan
         }
 
         var folder = Path.GetDirectoryName(Path.GetFullPath(lockPath)) ?? ".";
+        var packageLines = PackageLines(File.Exists(lockPath) ? File.ReadAllLines(lockPath) : Array.Empty<string>());
+        var index = -1;
         var chosen = new Dictionary<string, PlannedPackage>(StringComparer.Ordinal);
         foreach (var package in lockFile.Packages)
         {
+            index++;
             if (package.Marker is { Length: > 0 } marker)
             {
                 bool applies;
@@ -79,9 +82,41 @@ public static class LockInstallPlan
             }
             var wheels = package.Wheels.Select(w => Artifact(w, package, folder, lockPath)).ToList();
             var sdist = package.Sdist is null ? null : Artifact(package.Sdist, package, folder, lockPath);
-            chosen[name] = new PlannedPackage(package.Name, package.Version ?? "", wheels, sdist, requested.Contains(name));
+            chosen[name] = new PlannedPackage(package.Name, package.Version ?? "", wheels, sdist, requested.Contains(name))
+            {
+                SourceFile = lockPath,
+                SourceLine = packageLines.Count == lockFile.Packages.Count ? packageLines[index] : 0,
+            };
         }
         return new InstallPlan(chosen.Values);
+    }
+
+    /// <summary>
+    /// The 1-based line of each <c>[[packages]]</c> table's <c>name</c> key, in file order (the order the reader
+    /// keeps), or of the header when the key is not found on a line of its own.
+    /// </summary>
+    private static List<int> PackageLines(string[] lines)
+    {
+        var result = new List<int>();
+        var inPackage = false;
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i].Trim();
+            if (line.StartsWith("[", StringComparison.Ordinal))
+            {
+                inPackage = line.Replace(" ", "") == "[[packages]]";
+                if (inPackage)
+                {
+                    result.Add(i + 1);
+                }
+            }
+            else if (inPackage && line.StartsWith("name", StringComparison.Ordinal) && line.Substring(4).TrimStart().StartsWith("=", StringComparison.Ordinal))
+            {
+                result[result.Count - 1] = i + 1;
+                inPackage = false;
+            }
+        }
+        return result;
     }
 
     private static PlannedArtifact Artifact(LockedFile file, LockedPackage package, string folder, string lockPath)

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
+using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using PythonEnv.Diagnostics;
@@ -56,6 +57,48 @@ public sealed class VirtualEnvironment
     /// <summary>Where a distribution's <c>.data/headers</c> go: <c>include/site/pythonX.Y/&lt;name&gt;</c>, as pip installs them in venvs.</summary>
     public string HeadersFor(string distributionName)
         => Path.Combine(Root, "include", "site", "python" + BaseInterpreter.ShortVersion, distributionName);
+
+    /// <summary>
+    /// Whether <paramref name="path"/> is one of the venv's own files, which no package may replace: pyvenv.cfg,
+    /// the SDK's markers and <c>.gitignore</c> at the root, anything under the <c>lib64</c> link, and in the scripts
+    /// folder the interpreter's names, the activate scripts and any symbolic link (packages install no links).
+    /// </summary>
+    public bool IsOwnFile(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var folder = Path.GetDirectoryName(full) ?? "";
+        var name = Path.GetFileName(full);
+        var comparison = FileSystem.IsWindows ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        if (string.Equals(folder, Root, comparison))
+        {
+            return Array.Exists(RootFiles, n => string.Equals(n, name, comparison));
+        }
+        if (full.StartsWith(Path.Combine(Root, "lib64") + Path.DirectorySeparatorChar, comparison))
+        {
+            return true;
+        }
+        if (!string.Equals(folder, Scripts.TrimEnd(Path.DirectorySeparatorChar), comparison))
+        {
+            return false;
+        }
+        if (IsReservedScriptName(name) || name == Path.GetFileName(BaseInterpreter.BaseExecutable))
+        {
+            return true;
+        }
+        var attributes = new FileInfo(full).Attributes;
+        return attributes != (FileAttributes)(-1) && (attributes & FileAttributes.ReparsePoint) != 0;
+    }
+
+    /// <summary>
+    /// Script names that stand for the venv itself on every OS: <c>python</c>, <c>python3</c>, <c>python3.12</c>,
+    /// <c>python3.13t</c>, <c>pythonw</c> (with or without <c>.exe</c>) and the <c>activate</c>/<c>deactivate</c> scripts.
+    /// </summary>
+    public static bool IsReservedScriptName(string name) => ReservedScriptName.IsMatch(name);
+
+    private static readonly string[] RootFiles = { ConfigFile, CreatingMarker, EnvironmentSync.StampFile, ".gitignore", "lib64" };
+
+    private static readonly Regex ReservedScriptName = new(
+        @"^(python(\d+(\.\d+)?)?t?w?(_d)?(\.exe)?|(de)?activate(\..*)?)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
     /// <summary>The venv at <paramref name="root"/> viewed through <paramref name="baseInterpreter"/> (nothing is checked or created).</summary>
     public static VirtualEnvironment For(string root, PythonInterpreter baseInterpreter) => new(root, baseInterpreter);

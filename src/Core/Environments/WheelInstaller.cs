@@ -32,7 +32,18 @@ public static class WheelInstaller
     /// <paramref name="sourceSha256"/> is the locked artifact it came from (the sdist, for a built wheel).
     /// </summary>
     public static string Install(UnpackedWheel wheel, VirtualEnvironment venv, bool requested, string? sourceSha256 = null)
+        => Plan(wheel, venv, requested, sourceSha256).Apply();
+
+    /// <summary>
+    /// Works out and validates the install of <paramref name="wheel"/> into <paramref name="venv"/> without
+    /// touching it: the wheel names itself consistently (file name, dist-info folder, METADATA and, when given,
+    /// the locked <paramref name="expected"/> package agree on name and version), every target stays inside the
+    /// venv and out of the venv's own files and other distributions' metadata, and every entry point is valid.
+    /// Throws PYENV4004 otherwise.
+    /// </summary>
+    public static WheelInstall Plan(UnpackedWheel wheel, VirtualEnvironment venv, bool requested, string? sourceSha256 = null, PlannedPackage? expected = null)
     {
+        WheelIdentity.Check(wheel, expected);
         var metadata = wheel.WheelMetadata;
         if (!metadata.TryGetValue("Wheel-Version", out var wheelVersion) || !wheelVersion.StartsWith("1.", StringComparison.Ordinal))
         {
@@ -42,12 +53,20 @@ public static class WheelInstaller
         var rootFolder = rootIsPurelib ? venv.PureLib : venv.PlatLib;
         var distInfoTarget = Path.Combine(rootFolder, wheel.DistInfo);
         var distributionName = wheel.DistInfo.Substring(0, wheel.DistInfo.IndexOf('-') is var dash and > 0 ? dash : wheel.DistInfo.Length - ".dist-info".Length);
+        var targets = new InstallTargets(wheel, venv);
 
-        // Plan every file first: the RECORD goes down before any file, so an interrupted install can still be removed.
-        var actions = new List<(string Source, string Target, byte[]? Content, int Mode)>();
         var originalHashes = RecordFile.Parse(File.ReadAllText(wheel.PathOf(wheel.DistInfo + "/RECORD"), Encoding.UTF8))
             .GroupBy(r => r.Path, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        foreach (var (path, _, mode) in wheel.Files)
+        var files = new List<InstallFile>();
+        void Link(string path, string target, long size, int mode)
+        {
+            var row = originalHashes.TryGetValue(path, out var found) ? found : null;
+            files.Add(new InstallFile(wheel.PathOf(path), target, null, mode, row?.Hash ?? "", row?.Size ?? size));
+        }
+        void Write(string target, byte[] content, int mode)
+            => files.Add(new InstallFile("", target, content, mode, Hashing.RecordHash(Hashing.Sha256(content)), content.Length));
+
+        foreach (var (path, size, mode) in wheel.Files)
         {
             if (path.StartsWith(wheel.DistInfo + "/", StringComparison.Ordinal))
             {
@@ -56,7 +75,7 @@ public static class WheelInstaller
                 {
                     continue; // rewritten below; a signature no longer matches the installed RECORD
                 }
-                actions.Add((wheel.PathOf(path), Target(wheel, distInfoTarget, name, venv), null, mode));
+                Link(path, targets.Resolve(distInfoTarget, name, ownMetadata: true), size, mode);
             }
             else if (path.StartsWith(wheel.DataFolder + "/", StringComparison.Ordinal))
             {
@@ -68,60 +87,48 @@ public static class WheelInstaller
                     throw WheelArchive.Invalid(wheel.FileName, $"'{path}' is not in one of the .data schemes ({string.Join(", ", Schemes)})");
                 }
                 var relative = rest.Substring(slash + 1);
+                if (scheme == "scripts")
+                {
+                    if (relative.Contains('/'))
+                    {
+                        throw WheelArchive.Invalid(wheel.FileName, $"the script '{path}' is in a subfolder; scripts go directly into the scripts folder");
+                    }
+                    Write(targets.Script(relative, $"the script '{path}'"), RewriteShebang(File.ReadAllBytes(wheel.PathOf(path)), venv), 0x1ED);
+                    continue;
+                }
                 var schemeRoot = scheme switch
                 {
                     "purelib" => venv.PureLib,
                     "platlib" => venv.PlatLib,
                     "headers" => venv.HeadersFor(distributionName),
-                    "scripts" => venv.Scripts,
                     _ => venv.Data,
                 };
-                var target = Target(wheel, schemeRoot, relative, venv);
-                if (scheme == "scripts")
-                {
-                    actions.Add((wheel.PathOf(path), target, RewriteShebang(File.ReadAllBytes(wheel.PathOf(path)), venv), 0x1ED));
-                }
-                else
-                {
-                    actions.Add((wheel.PathOf(path), target, null, mode));
-                }
+                Link(path, targets.Resolve(schemeRoot, relative), size, mode);
             }
             else
             {
-                actions.Add((wheel.PathOf(path), Target(wheel, rootFolder, path, venv), null, mode));
+                Link(path, targets.Resolve(rootFolder, path), size, mode);
             }
         }
 
-        if (wheel.ReadDistInfoFile("entry_points.txt") is { } entryPointsText)
+        foreach (var entryPoint in ScriptEntryPoints(wheel))
         {
-            IReadOnlyList<EntryPoint> entryPoints;
             try
             {
-                entryPoints = EntryPoint.ParseFile(entryPointsText, wheel.DistInfo + "/entry_points.txt");
+                if (venv.BaseInterpreter.IsWindows)
+                {
+                    var (script, cmd) = entryPoint.WindowsScripts(Path.GetFileName(venv.Python));
+                    Write(targets.Script(entryPoint.Name + "-script.py", $"the entry point '{entryPoint.Name}'", entryPoint.Name), Encoding.UTF8.GetBytes(script), 0);
+                    Write(targets.Script(entryPoint.Name + ".cmd", $"the entry point '{entryPoint.Name}'", entryPoint.Name), Encoding.UTF8.GetBytes(cmd), 0);
+                }
+                else
+                {
+                    Write(targets.Script(entryPoint.Name, $"the entry point '{entryPoint.Name}'"), Encoding.UTF8.GetBytes(entryPoint.PosixScript(venv.Python)), 0x1ED);
+                }
             }
             catch (FormatException e)
             {
                 throw WheelArchive.Invalid(wheel.FileName, e.Message);
-            }
-            foreach (var entryPoint in entryPoints.Where(e => e.IsScript))
-            {
-                try
-                {
-                    if (venv.BaseInterpreter.IsWindows)
-                    {
-                        var (script, cmd) = entryPoint.WindowsScripts(Path.GetFileName(venv.Python));
-                        actions.Add(("", Target(wheel, venv.Scripts, entryPoint.Name + "-script.py", venv), Encoding.UTF8.GetBytes(script), 0));
-                        actions.Add(("", Target(wheel, venv.Scripts, entryPoint.Name + ".cmd", venv), Encoding.UTF8.GetBytes(cmd), 0));
-                    }
-                    else
-                    {
-                        actions.Add(("", Target(wheel, venv.Scripts, entryPoint.Name, venv), Encoding.UTF8.GetBytes(entryPoint.PosixScript(venv.Python)), 0x1ED));
-                    }
-                }
-                catch (FormatException e)
-                {
-                    throw WheelArchive.Invalid(wheel.FileName, e.Message);
-                }
             }
         }
 
@@ -137,57 +144,38 @@ public static class WheelInstaller
 
         // RECORD: what will be installed, with hashes (the wheel's for linked files, fresh for generated ones).
         var rows = new List<RecordEntry>();
-        foreach (var action in actions)
+        foreach (var file in files)
         {
-            var relative = RecordFile.RelativePath(rootFolder, action.Target);
-            if (action.Content is null)
-            {
-                var sourceRelative = action.Source.Substring(wheel.Directory.Length + 1).Replace(Path.DirectorySeparatorChar, '/');
-                var original = originalHashes.TryGetValue(sourceRelative, out var row) ? row : null;
-                rows.Add(new RecordEntry(relative, original?.Hash ?? "", original?.Size ?? new FileInfo(action.Source).Length));
-            }
-            else
-            {
-                rows.Add(new RecordEntry(relative, Hashing.RecordHash(Hashing.Sha256(action.Content)), action.Content.Length));
-            }
+            rows.Add(new RecordEntry(RecordFile.RelativePath(rootFolder, file.Target), file.Hash, file.Size));
         }
         foreach (var (target, content) in generated.Concat(new[] { (Path.Combine(distInfoTarget, SourceFile), source) }))
         {
             rows.Add(new RecordEntry(RecordFile.RelativePath(rootFolder, target), Hashing.RecordHash(Hashing.Sha256(content)), content.Length));
         }
         rows.Add(new RecordEntry(RecordFile.RelativePath(rootFolder, Path.Combine(distInfoTarget, "RECORD")), "", null));
+        return new WheelInstall(wheel, distInfoTarget, files, generated, source, RecordFile.Write(rows));
+    }
 
-        Directory.CreateDirectory(distInfoTarget);
-        FileSystem.WriteAtomically(Path.Combine(distInfoTarget, "RECORD"), Encoding.UTF8.GetBytes(RecordFile.Write(rows)));
-
-        foreach (var (sourcePath, target, content, mode) in actions)
+    /// <summary>The wheel's console and GUI entry points, parsed and their names checked.</summary>
+    private static IEnumerable<EntryPoint> ScriptEntryPoints(UnpackedWheel wheel)
+    {
+        if (wheel.ReadDistInfoFile("entry_points.txt") is not { } text)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            if (Directory.Exists(target))
-            {
-                throw WheelArchive.Invalid(wheel.FileName, $"it installs the file {target}, but a folder of that name exists");
-            }
-            FileSystem.DeleteFile(target);
-            if (content is null)
-            {
-                FileSystem.LinkOrCopy(sourcePath, target);
-            }
-            else
-            {
-                File.WriteAllBytes(target, content);
-            }
-            if (mode != 0 && (content is not null || (mode & 0x49) != 0))
-            {
-                FileSystem.SetMode(target, mode);
-            }
+            return Array.Empty<EntryPoint>();
         }
-        foreach (var (target, content) in generated)
+        try
         {
-            File.WriteAllBytes(target, content);
+            var scripts = EntryPoint.ParseFile(text, wheel.DistInfo + "/entry_points.txt").Where(e => e.IsScript).ToList();
+            foreach (var script in scripts)
+            {
+                script.CheckScriptName();
+            }
+            return scripts;
         }
-        // Last: the marker that says this distribution is completely installed.
-        FileSystem.WriteAtomically(Path.Combine(distInfoTarget, SourceFile), source);
-        return distInfoTarget;
+        catch (FormatException e)
+        {
+            throw WheelArchive.Invalid(wheel.FileName, e.Message);
+        }
     }
 
     /// <summary>
@@ -214,9 +202,10 @@ public static class WheelInstaller
 
     /// <summary>
     /// Removes a distribution: every file its RECORD lists (never anything outside the venv), the bytecode
-    /// Python compiled for them, folders left empty, and the dist-info folder.
+    /// Python compiled for them, folders left empty, and the dist-info folder. Files in <paramref name="keep"/>
+    /// (full paths another distribution that stays also owns) are left.
     /// </summary>
-    public static void Uninstall(string distInfoFolder, VirtualEnvironment venv)
+    public static void Uninstall(string distInfoFolder, VirtualEnvironment venv, ISet<string>? keep = null)
     {
         var siteFolder = Path.GetDirectoryName(Path.GetFullPath(distInfoFolder).TrimEnd(Path.DirectorySeparatorChar))!;
         var recordPath = Path.Combine(distInfoFolder, "RECORD");
@@ -226,9 +215,9 @@ public static class WheelInstaller
             foreach (var row in RecordFile.Parse(File.ReadAllText(recordPath, Encoding.UTF8)))
             {
                 var path = Path.GetFullPath(Path.Combine(siteFolder, row.Path.Replace('/', Path.DirectorySeparatorChar)));
-                if (!IsInside(venv.Root, path))
+                if (!IsInside(venv.Root, path) || venv.IsOwnFile(path) || keep?.Contains(path) == true)
                 {
-                    continue; // a RECORD may not make us delete anything outside the venv
+                    continue; // a RECORD may not make us delete anything outside the venv, the venv's own files or another's
                 }
                 FileSystem.DeleteFile(path);
                 var folder = Path.GetDirectoryName(path)!;
@@ -249,26 +238,16 @@ public static class WheelInstaller
         }
         FileSystem.DeleteDirectory(distInfoFolder);
         // Deepest first, so a package folder goes once its subfolders have.
-        var keep = new HashSet<string>(new[] { venv.Root, venv.PureLib, venv.PlatLib, venv.Scripts, venv.Data }.Select(p => Path.GetFullPath(p).TrimEnd(Path.DirectorySeparatorChar)), StringComparer.Ordinal);
+        var roots = new HashSet<string>(new[] { venv.Root, venv.PureLib, venv.PlatLib, venv.Scripts, venv.Data }.Select(p => Path.GetFullPath(p).TrimEnd(Path.DirectorySeparatorChar)), StringComparer.Ordinal);
         foreach (var folder in folders.OrderByDescending(f => f.Length))
         {
             var current = folder;
-            while (IsInside(venv.Root, current) && !keep.Contains(current) && Directory.Exists(current) && !Directory.EnumerateFileSystemEntries(current).Any())
+            while (IsInside(venv.Root, current) && !roots.Contains(current) && Directory.Exists(current) && !Directory.EnumerateFileSystemEntries(current).Any())
             {
                 Directory.Delete(current);
                 current = Path.GetDirectoryName(current)!;
             }
         }
-    }
-
-    private static string Target(UnpackedWheel wheel, string root, string relative, VirtualEnvironment venv)
-    {
-        var target = WheelArchive.Check(wheel.FileName, relative, Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar);
-        if (!IsInside(venv.Root, target))
-        {
-            throw WheelArchive.Invalid(wheel.FileName, $"'{relative}' would be installed outside the virtual environment");
-        }
-        return target;
     }
 
     internal static bool IsInside(string root, string path)

@@ -96,4 +96,28 @@ public sealed class LockInstallPlanTests
         StringAssert.Contains(error.Message, "it has: cli");
         Assert.AreEqual(lockPath, error.File);
     }
+
+    [TestMethod]
+    public async Task Each_planned_package_knows_its_line_in_the_lock_so_install_failures_point_there()
+    {
+        var python = await TestPython.DefaultAsync();
+        var harness = new InstallHarness("locklines", python);
+        var lockFile = new PylockFile
+        {
+            Packages = new[]
+            {
+                Locked(harness, new PackageSpec("first", "1.0")),
+                Locked(harness, new PackageSpec("second", "1.0")),
+            },
+        };
+        var lockPath = Path.Combine(harness.Root, "project", "pylock.toml");
+        File.WriteAllText(lockPath, PylockWriter.Write(lockFile));
+        var lines = File.ReadAllLines(lockPath);
+
+        foreach (var package in LockInstallPlan.Create(PylockReader.Load(lockPath), lockPath, python).Packages)
+        {
+            Assert.AreEqual(lockPath, package.SourceFile);
+            Assert.AreEqual($"name = \"{package.Name}\"", lines[package.SourceLine - 1].Trim());
+        }
+    }
 }
