@@ -27,7 +27,7 @@ public sealed class InstalledDistribution
     /// <summary>The folder the distribution is installed in (site-packages, Debian's dist-packages).</summary>
     public string SitePackages { get; }
 
-    /// <summary>The <c>.dist-info</c> or <c>.egg-info</c> folder.</summary>
+    /// <summary>The <c>.dist-info</c> or <c>.egg-info</c> folder (or distutils' single <c>.egg-info</c> file).</summary>
     public string MetadataDirectory { get; }
 
     public bool IsEggInfo => MetadataDirectory.EndsWith(".egg-info", StringComparison.Ordinal);
@@ -49,12 +49,13 @@ public sealed class InstalledDistribution
     public static IReadOnlyList<InstalledDistribution> Scan(string sitePackages)
     {
         var found = new List<InstalledDistribution>();
-        foreach (string directory in Directory.EnumerateDirectories(sitePackages).Order(StringComparer.Ordinal))
+        foreach (string directory in Directory.EnumerateFileSystemEntries(sitePackages).Order(StringComparer.Ordinal))
         {
             string name = Path.GetFileName(directory);
             string? metadata = name.EndsWith(".dist-info", StringComparison.Ordinal) ? Path.Combine(directory, "METADATA")
-                : name.EndsWith(".egg-info", StringComparison.Ordinal) ? Path.Combine(directory, "PKG-INFO")
-                : null;
+                : !name.EndsWith(".egg-info", StringComparison.Ordinal) ? null
+                : File.Exists(directory) ? directory // distutils' single-file egg-info: PKG-INFO itself
+                : Path.Combine(directory, "PKG-INFO");
             if (metadata is null || !File.Exists(metadata)) continue;
             string text = File.ReadAllText(metadata);
             if (name.EndsWith(".egg-info", StringComparison.Ordinal))
@@ -74,7 +75,8 @@ public sealed class InstalledDistribution
     /// The distribution's own files outside its metadata folder, as paths relative to <see cref="SitePackages"/>
     /// (<c>..</c> for scripts and data installed beside it): RECORD's list for a dist-info, installed-files.txt's
     /// for an egg-info that has one, else every file under the top-level names of top_level.txt (a package
-    /// folder, a module, an extension module). Bytecode caches are left out: installers make their own.
+    /// folder, a module, an extension module), or of the project name for a single-file egg-info. Bytecode
+    /// caches are left out: installers make their own.
     /// </summary>
     public IReadOnlyList<string> Files()
     {
@@ -111,14 +113,15 @@ public sealed class InstalledDistribution
     public string? ReadMetadataFile(string name)
     {
         string path = Path.Combine(MetadataDirectory, name);
-        return File.Exists(path) ? File.ReadAllText(path) : null;
+        return Directory.Exists(MetadataDirectory) && File.Exists(path) ? File.ReadAllText(path) : null;
     }
 
     public override string ToString() => $"{Name} {Version} ({Path.GetFileName(MetadataDirectory)})";
 
     private IEnumerable<string> TopLevelFiles()
     {
-        string? topLevel = ReadMetadataFile("top_level.txt");
+        // distutils' single-file egg-info lists nothing: its import name is taken to be the project name's.
+        string? topLevel = ReadMetadataFile("top_level.txt") ?? (File.Exists(MetadataDirectory) ? Name.Replace('-', '_') : null);
         if (topLevel is null) throw new InvalidDataException($"{MetadataDirectory} has neither installed-files.txt nor top_level.txt: its files are unknown.");
         var everything = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 };
         foreach (string name in topLevel.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0))

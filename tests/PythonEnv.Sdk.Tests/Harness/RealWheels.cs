@@ -37,7 +37,8 @@ public sealed record RealPython(string Name, string Executable, string SitePacka
     /// <summary>
     /// Debian's python3.11 and its packages. Debian's metadata differs from upstream's, and the differences are
     /// put back before repacking (each patch says why): its packaging strips Requires-Dist that dpkg's Depends
-    /// carry instead (pandas, scikit-learn, matplotlib, python-dateutil), and a setuptools_scm build without git
+    /// carry instead (pandas, scikit-learn, matplotlib, python-dateutil, IPython's jedi, pexpect, prompt-toolkit,
+    /// matplotlib-inline, asttokens), and a setuptools_scm build without git
     /// writes version 0.0.0 (kiwisolver, pure_eval, mpmath): the upstream version is then dpkg's.
     /// </summary>
     public static RealPython Debian()
@@ -69,6 +70,11 @@ public sealed record RealPython(string Name, string Executable, string SitePacka
             {
                 AddRequiresDist = ["six>=1.5"],
             },
+            ["jedi"] = new("Debian strips install_requires (python3-jedi Depends: python3-parso)") { AddRequiresDist = ["parso>=0.8.0,<0.9.0"] },
+            ["pexpect"] = new("Debian strips install_requires (python3-pexpect Depends: python3-ptyprocess)") { AddRequiresDist = ["ptyprocess>=0.5"] },
+            ["prompt-toolkit"] = new("Debian strips install_requires (python3-prompt-toolkit Depends: python3-wcwidth)") { AddRequiresDist = ["wcwidth"] },
+            ["matplotlib-inline"] = new("Debian strips install_requires (python3-matplotlib-inline Depends: python3-traitlets)") { AddRequiresDist = ["traitlets"] },
+            ["asttokens"] = new("Debian strips install_requires (python3-asttokens Depends: python3-six)") { AddRequiresDist = ["six>=1.12.0"] },
         };
         foreach (InstalledDistribution unversioned in InstalledDistribution.Scan(sitePackages).Where(d => d.Version == "0.0.0"))
         {
