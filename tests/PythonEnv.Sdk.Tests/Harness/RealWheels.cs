@@ -90,7 +90,8 @@ public sealed record RealPython(string Name, string Executable, string SitePacka
     /// <summary>The wheels of <paramref name="roots"/> and their installed dependencies, repacked once per test run.</summary>
     public RealWheelSet Repack(params string[] roots)
     {
-        string key = $"{Name}-{string.Join("-", roots.Order(StringComparer.Ordinal))}";
+        string names = string.Join(" ", roots.Select(Names.Normalize).Order(StringComparer.Ordinal));
+        string key = $"{Name}-{roots.Length}-{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(names)))[..12].ToLowerInvariant()}";
         return RealWheelSet.Cache.GetOrAdd(key, _ => new Lazy<RealWheelSet>(() =>
         {
             var clock = Stopwatch.StartNew();
