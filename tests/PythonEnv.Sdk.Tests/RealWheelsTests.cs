@@ -27,13 +27,12 @@ public sealed class RealWheelsTests : SdkTest
     {
         RealPython python = RealPython.Pyenv311();
         RealWheelSet wheels = python.Repack("boto3", "flask", "pydantic", "moto", "cryptography");
-        await using var server = await TestIndexServer.StartAsync();
-        wheels.PublishTo(server);
+        await using var server = await wheels.ServeAsync();
 
         var project = Project(server, python, "boto3", "flask", "pydantic", "moto");
         (PylockFile lockFile, string venvPython) = LockAndInstall(project, wheels);
 
-        // Every locked package is a repacked one, at the installed version: nothing invented, nothing left out.
+        // Every locked package is a repacked one, at its installed version (and pip check finds nothing missing).
         CollectionAssert.IsSubsetOf(lockFile.Packages.Select(p => $"{p.Name} {p.Version}").ToList(), wheels.Wheels.Select(w => $"{w.Source.NormalizedName} {w.Source.Version}").ToList());
         StringAssert.Contains(string.Join("\n", lockFile.Packages.Select(p => p.Wheels.Single().Name)), "pydantic_core-", "the extension-module dependency is locked");
         AssertImports(venvPython, project, wheels, ("boto3", "boto3"), ("flask", "flask"), ("pydantic", "pydantic"), ("pydantic_core", "pydantic-core"), ("moto", "moto"), ("cryptography", "cryptography"));
@@ -55,8 +54,7 @@ public sealed class RealWheelsTests : SdkTest
     {
         RealPython python = RealPython.Debian();
         RealWheelSet wheels = python.Repack("numpy", "scipy", "pandas", "scikit-learn", "matplotlib");
-        await using var server = await TestIndexServer.StartAsync();
-        wheels.PublishTo(server);
+        await using var server = await wheels.ServeAsync();
 
         var project = Project(server, python, "numpy", "pandas", "scikit-learn", "matplotlib");
         (PylockFile lockFile, string venvPython) = LockAndInstall(project, wheels);
@@ -78,7 +76,7 @@ public sealed class RealWheelsTests : SdkTest
             print(round(model.coef_[0], 6), round(model.intercept_, 6), int(frame["x"].sum()))
             """]);
         Assert.AreEqual("3.0 1.0 45", computed.Trim());
-        PipCheck(RealPython.Pyenv311(), venvPython);
+        PipCheck(python, venvPython);
     }
 
     [TestMethod]
@@ -89,8 +87,7 @@ public sealed class RealWheelsTests : SdkTest
         // IPython needs pickleshare, whose METADATA says `pathlib2; python_version in "2.6 2.7 3.2 3.3"` (PEP 508's `in` on strings).
         RealPython python = source == "pyenv" ? RealPython.Pyenv311() : RealPython.Debian();
         RealWheelSet wheels = python.Repack("ipython");
-        await using var server = await TestIndexServer.StartAsync();
-        wheels.PublishTo(server);
+        await using var server = await wheels.ServeAsync();
 
         var project = Project(server, python, "ipython");
         (PylockFile lockFile, string venvPython) = LockAndInstall(project, wheels);
@@ -100,7 +97,7 @@ public sealed class RealWheelsTests : SdkTest
         AssertImports(venvPython, project, wheels, ("IPython", "ipython"), ("pickleshare", "pickleshare"), ("jedi", "jedi"), ("prompt_toolkit", "prompt-toolkit"));
         string shell = RealPython.Run(project.PathOf(Path.Combine(".venv", "bin", "ipython")), ["--quick", "--no-banner", "--colors=NoColor", "-c", "print(sum(range(10)))"], new Dictionary<string, string> { ["HOME"] = TestDirectory, ["IPYTHONDIR"] = Path.Combine(TestDirectory, "ipython") });
         StringAssert.Contains(shell, "45", "the ipython console script made from the entry point runs");
-        PipCheck(RealPython.Pyenv311(), venvPython);
+        PipCheck(python, venvPython);
     }
 
     private SdkProject Project(TestIndexServer server, RealPython python, params string[] packages) => NewProject(SdkUsage.ProjectSdk, $"""

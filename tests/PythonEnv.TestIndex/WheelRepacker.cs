@@ -94,7 +94,7 @@ public static class WheelRepacker
         string root = Path.GetFullPath(Path.Combine(source.SitePackages, "..", "..", ".."));
         HashSet<string> entryPointScripts = EntryPointNames(source.ReadMetadataFile("entry_points.txt"));
 
-        var entries = new List<(string Path, string Source, byte[]? Content)>();
+        var entries = new List<(string Path, string? File, byte[]? Content, bool Executable)>();
         var missing = new List<string>();
         foreach (string relative in source.Files())
         {
@@ -107,18 +107,18 @@ public static class WheelRepacker
 
             if (!relative.StartsWith("../", StringComparison.Ordinal))
             {
-                entries.Add((relative, full, null));
+                entries.Add((relative, full, null, IsExecutable(full)));
             }
             else if (Path.GetDirectoryName(full) == Path.Combine(root, "bin"))
             {
                 if (!entryPointScripts.Contains(Path.GetFileName(full)))
                 {
-                    entries.Add(($"{prefix}.data/scripts/{Path.GetFileName(full)}", full, WithPythonShebang(File.ReadAllBytes(full))));
+                    entries.Add(($"{prefix}.data/scripts/{Path.GetFileName(full)}", full, WithPythonShebang(File.ReadAllBytes(full)), true));
                 }
             }
             else if (full.StartsWith(root + "/", StringComparison.Ordinal))
             {
-                entries.Add(($"{prefix}.data/data/{Path.GetRelativePath(root, full).Replace('\\', '/')}", full, null));
+                entries.Add(($"{prefix}.data/data/{Path.GetRelativePath(root, full).Replace('\\', '/')}", full, null, IsExecutable(full)));
             }
             else
             {
@@ -128,15 +128,12 @@ public static class WheelRepacker
 
         foreach (string file in MetadataFilesKept(source))
         {
-            entries.Add(($"{distInfo}/{Path.GetRelativePath(source.MetadataDirectory, file).Replace('\\', '/')}", file, null));
+            entries.Add(($"{distInfo}/{Path.GetRelativePath(source.MetadataDirectory, file).Replace('\\', '/')}", file, null, false));
         }
 
         (string tags, bool purelib) = Tags(source, entries.Select(e => e.Path));
-        var generated = new List<(string Path, byte[] Content)>
-        {
-            ($"{distInfo}/METADATA", Encoding.UTF8.GetBytes(metadata)),
-            ($"{distInfo}/WHEEL", Encoding.UTF8.GetBytes(WheelFile(tags, purelib))),
-        };
+        entries.Add(($"{distInfo}/METADATA", null, Encoding.UTF8.GetBytes(metadata), false));
+        entries.Add(($"{distInfo}/WHEEL", null, Encoding.UTF8.GetBytes(WheelFile(tags, purelib)), false));
 
         Directory.CreateDirectory(outputDirectory);
         string fileName = $"{prefix}-{tags}.whl";
@@ -144,29 +141,25 @@ public static class WheelRepacker
         var record = new StringBuilder();
         using (var zip = new ZipArchive(File.Create(path), ZipArchiveMode.Create))
         {
-            void Write(string name, byte[] content, UnixFileMode mode)
+            void Write(string name, byte[] content, int mode)
             {
                 ZipArchiveEntry entry = zip.CreateEntry(name, CompressionLevel.Fastest);
                 entry.LastWriteTime = WheelBuilder.Timestamp;
-                entry.ExternalAttributes = (0x8000 | (int)mode) << 16;
-                using (Stream stream = entry.Open()) stream.Write(content);
-                record.Append(Csv(name)).Append(",sha256=").Append(WheelBuilder.RecordHash(content)).Append(',').Append(content.LongLength).Append('\n');
+                entry.ExternalAttributes = mode << 16;
+                using Stream stream = entry.Open();
+                stream.Write(content);
             }
 
-            foreach ((string name, string file, byte[]? content) in entries.OrderBy(e => e.Path.StartsWith(distInfo + "/", StringComparison.Ordinal)).ThenBy(e => e.Path, StringComparer.Ordinal))
+            foreach ((string name, string? file, byte[]? content, bool executable) in entries.OrderBy(e => e.Path.StartsWith(distInfo + "/", StringComparison.Ordinal)).ThenBy(e => e.Path, StringComparer.Ordinal))
             {
-                bool executable = content is not null || (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(file) & UnixFileMode.UserExecute) != 0);
-                Write(name, content ?? File.ReadAllBytes(file), executable ? (UnixFileMode)0b111_101_101 : (UnixFileMode)0b110_100_100);
+                byte[] bytes = content ?? File.ReadAllBytes(file!);
+                Write(name, bytes, executable ? WheelBuilder.Executable : WheelBuilder.RegularFile);
+                record.Append(WheelBuilder.CsvField(name)).Append(",sha256=").Append(WheelBuilder.RecordHash(bytes)).Append(',').Append(bytes.LongLength).Append('\n');
             }
 
-            foreach ((string name, byte[] content) in generated) Write(name, content, (UnixFileMode)0b110_100_100);
             string recordName = $"{distInfo}/RECORD";
             record.Append(recordName).Append(",,\n");
-            ZipArchiveEntry recordEntry = zip.CreateEntry(recordName, CompressionLevel.Fastest);
-            recordEntry.LastWriteTime = WheelBuilder.Timestamp;
-            recordEntry.ExternalAttributes = 0x81A4 << 16;
-            using Stream recordStream = recordEntry.Open();
-            recordStream.Write(Encoding.UTF8.GetBytes(record.ToString()));
+            Write(recordName, Encoding.UTF8.GetBytes(record.ToString()), WheelBuilder.RegularFile);
         }
 
         var wheel = Distribution.FromFile(path, source.Name, version, Encoding.UTF8.GetBytes(metadata), CoreMetadataText.Header(metadata, "Requires-Python"));
@@ -228,6 +221,8 @@ public static class WheelRepacker
             .Order(StringComparer.Ordinal);
     }
 
+    private static bool IsExecutable(string file) => !OperatingSystem.IsWindows() && (File.GetUnixFileMode(file) & UnixFileMode.UserExecute) != 0;
+
     private static HashSet<string> EntryPointNames(string? entryPoints)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -251,7 +246,4 @@ public static class WheelRepacker
         if (!shebang.Contains("python", StringComparison.Ordinal)) return script;
         return [.. "#!python"u8, .. end < 0 ? [] : script.AsSpan(end).ToArray()];
     }
-
-    private static string Csv(string value) =>
-        value.AsSpan().IndexOfAny(",\"\n\r") < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

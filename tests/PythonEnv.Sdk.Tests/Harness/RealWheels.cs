@@ -5,6 +5,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Text;
+using System.Threading.Tasks;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using PythonEnv.TestIndex;
 
@@ -149,9 +150,12 @@ public sealed class RealWheelSet(IReadOnlyList<RepackedWheel> wheels, TimeSpan r
 
     public RepackedWheel this[string name] => Wheels.Single(w => w.Source.NormalizedName == Names.Normalize(name));
 
-    public void PublishTo(TestIndexServer server)
+    /// <summary>A loopback index serving every wheel (with its METADATA as the PEP 658 file).</summary>
+    public async Task<TestIndexServer> ServeAsync()
     {
+        TestIndexServer server = await TestIndexServer.StartAsync();
         foreach (RepackedWheel wheel in Wheels) server.Publish(wheel.Wheel);
+        return server;
     }
 
     public string Describe() => new StringBuilder()
