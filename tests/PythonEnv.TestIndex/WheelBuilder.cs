@@ -38,8 +38,8 @@ public sealed class WheelBuilder
     /// <summary>The timestamp of every entry (zip cannot store dates before 1980).</summary>
     public static readonly DateTimeOffset Timestamp = new(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private const int RegularFile = 0x81A4; // S_IFREG | 0644
-    private const int Executable = 0x81ED;  // S_IFREG | 0755
+    internal const int RegularFile = 0x81A4; // S_IFREG | 0644
+    internal const int Executable = 0x81ED;  // S_IFREG | 0755
     private const int Symlink = 0xA1FF;     // S_IFLNK | 0777
 
     private readonly PackageSpec spec;
@@ -181,6 +181,6 @@ public sealed class WheelBuilder
     public static string RecordHash(ReadOnlySpan<byte> content) =>
         Convert.ToBase64String(SHA256.HashData(content)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    private static string CsvField(string value) =>
+    internal static string CsvField(string value) =>
         value.AsSpan().IndexOfAny(",\"\n\r") < 0 ? value : "\"" + value.Replace("\"", "\"\"") + "\"";
 }
