@@ -135,14 +135,8 @@ public static class PylockReader
                 throw Error(Line(table, "index"), $"index \"{index}\" of {name} is not an absolute URL.");
             }
 
-            var sdist = table.ContainsKey("sdist") ? ReadFile(Table(table, "sdist"), name, "sdist") : null;
-            var wheels = TableArray(table, "wheels", required: false).Select(wheel => ReadFile(wheel, name, "wheel")).ToList();
-            foreach (var (file, fileTable) in wheels.Zip(TableArray(table, "wheels", required: false), (file, fileTable) => (file, fileTable))
-                         .Concat(sdist is null ? [] : [(sdist, Table(table, "sdist"))]))
-            {
-                CheckFileIdentity(table, fileTable, file, name, parsedVersion);
-            }
-
+            var sdist = OptionalTable(table, "sdist") is { } sdistTable ? ReadFile(sdistTable, table, name, parsedVersion, "sdist") : null;
+            var wheels = TableArray(table, "wheels", required: false).Select(wheel => ReadFile(wheel, table, name, parsedVersion, "wheel")).ToList();
             CheckAttestationIdentities(table);
             OptionalTable(table, "tool");
             var others = new[] { "vcs", "directory", "archive" }.Where(table.ContainsKey).ToList();
@@ -174,42 +168,6 @@ public static class PylockReader
                 Wheels = wheels,
                 OtherSourceKind = others.FirstOrDefault(),
             };
-        }
-
-        /// <summary>
-        /// A wheel's or sdist's file name names the package and version it installs; one that disagrees with its
-        /// entry (a hand-edited <c>version</c>, a file pasted under the wrong package) would install one version and
-        /// record another, so it is an error at the line that disagrees.
-        /// </summary>
-        private void CheckFileIdentity(TomlTable package, TomlTable fileTable, LockedFile file, string name, Pep440Version? version)
-        {
-            var fileLine = Line(fileTable, file.Name is not null ? "name" : file.Path is not null ? "path" : "url");
-            PackageName fileProject;
-            Pep440Version fileVersion;
-            if (WheelFileName.TryParse(file.FileName, out var wheel))
-            {
-                (fileProject, fileVersion) = (wheel.Name, wheel.Version);
-            }
-            else if (SdistFileName.TryParse(file.FileName, out var sdist))
-            {
-                (fileProject, fileVersion) = (sdist.Name, sdist.Version);
-            }
-            else
-            {
-                return;
-            }
-
-            if (fileProject.Normalized != name)
-            {
-                throw Error(fileLine, $"\"{file.FileName}\" is a file of {fileProject.Normalized}, not of {name}, the package it is listed under.");
-            }
-
-            if (version is not null && !fileVersion.Equals(version))
-            {
-                throw Error(Line(package, "version"),
-                    $"version \"{package["version"]}\" of {name} does not match \"{file.FileName}\" (line {fileLine}), which is version {fileVersion}: the lock would install {fileVersion} and record {version}. " +
-                    $"A lock is not edited by hand: to pin {name}, declare the version you want.");
-            }
         }
 
         /// <summary>PEP 751 <c>attestation-identities</c>: an array of tables, each with a string <c>kind</c>.</summary>
@@ -283,7 +241,12 @@ public static class PylockReader
             return dependencies;
         }
 
-        private LockedFile ReadFile(TomlTable table, string owner, string kind)
+        /// <summary>
+        /// A wheel or sdist. Its file name must parse and name the package and version of its entry: one that
+        /// disagrees (a hand-edited <c>version</c>, a file pasted under the wrong package) would install one version
+        /// and record another, so it is an error at the line that disagrees.
+        /// </summary>
+        private LockedFile ReadFile(TomlTable table, TomlTable package, string owner, Pep440Version? version, string kind)
         {
             RejectUnknown(table, FileKeys, $"in a {kind} of {owner}");
             var url = OptionalString(table, "url");
@@ -301,11 +264,26 @@ public static class PylockReader
             {
                 Name = OptionalString(table, "name"), Url = url, Path = path, Size = size, UploadTime = uploadTime?.DateTime, UploadTimeDigits = uploadTime?.SecondPrecision, Hashes = hashes,
             };
-            var named = kind == "wheel" ? WheelFileName.TryParse(file.FileName, out _) : SdistFileName.TryParse(file.FileName, out _);
-            if (!named)
+            var fileLine = Line(table, file.Name is not null ? "name" : path is not null ? "path" : "url");
+            var (fileProject, fileVersion) = kind == "wheel"
+                ? WheelFileName.TryParse(file.FileName, out var wheel) ? (wheel.Name, wheel.Version) : default
+                : SdistFileName.TryParse(file.FileName, out var sdist) ? (sdist.Name, sdist.Version) : default;
+            if (fileProject is null || fileVersion is null)
             {
-                throw Error(Line(table, file.Name is not null ? "name" : path is not null ? "path" : "url"),
+                throw Error(fileLine,
                     $"\"{file.FileName}\" is listed as a {kind} of {owner} but is not named like one: {(kind == "wheel" ? "{name}-{version}(-{build})?-{python}-{abi}-{platform}.whl" : "{name}-{version}.tar.gz")}.");
+            }
+
+            if (fileProject.Normalized != owner)
+            {
+                throw Error(fileLine, $"\"{file.FileName}\" is a file of {fileProject.Normalized}, not of {owner}, the package it is listed under.");
+            }
+
+            if (version is not null && !fileVersion.Equals(version))
+            {
+                throw Error(Line(package, "version"),
+                    $"version \"{package["version"]}\" of {owner} does not match \"{file.FileName}\" (line {fileLine}), which is version {fileVersion}: the lock would install {fileVersion} and record {version}. " +
+                    $"A lock is not edited by hand: to pin {owner}, declare the version you want.");
             }
 
             return file;
