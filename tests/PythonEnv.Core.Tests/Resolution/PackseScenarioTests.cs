@@ -125,6 +125,8 @@ public sealed class PackseScenarioTests
             // A universal resolution run by an interpreter covers that Python and newer ones the project allows.
             RequiresPython = settings.Universal ? SpecifierSet.Parse($"{scenario.RootRequiresPython},>={python}") : SpecifierSet.Parse(scenario.RootRequiresPython),
             Environment = settings.Universal ? null : TargetEnvironments.For(python, "linux", "x86_64"),
+            // uv's required-environments: each must install every entry that applies there (PythonEnvironments).
+            Environments = settings.RequiredEnvironments.Select(MarkerExpression.Parse).ToList(),
             Tags = tags,
             NoBinary = settings.NoBinary.Select(PackageName.Parse).ToList(),
             NoBuild = settings.NoBuild.Select(PackageName.Parse).ToList(),
