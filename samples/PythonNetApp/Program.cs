@@ -4,7 +4,16 @@ using PythonEnv.Hosts;
 
 // The build (or dotnet publish) wrote the environment into PythonNetApp.runtimeconfig.json; PythonEnv.Sdk compiles
 // PythonHostConfiguration into the project to read it (a published app finds the locked Python X.Y on the machine).
-var python = PythonHostConfiguration.FromAppContext();
+PythonHostConfiguration python;
+try
+{
+    python = PythonHostConfiguration.FromAppContext();
+}
+catch (InvalidOperationException e)
+{
+    Console.Error.WriteLine(e.Message); // e.g. a published app on a machine without its Python X.Y
+    return 2;
+}
 Runtime.PythonDLL = python.Library;          // the interpreter's shared libpython
 PythonEngine.ProgramName = python.ProgramName; // the environment's python: CPython reads pyvenv.cfg beside it, so sys.prefix is the environment
 PythonEngine.PythonHome = python.Home;         // the base installation, where the standard library is

@@ -92,6 +92,34 @@ public sealed class PythonNetSampleTests : SdkTest
     }
 
     [TestMethod]
+    public void An_interpreter_without_a_shared_libpython_is_a_build_warning_naming_it()
+    {
+        // A CPython built without --enable-shared, as the interpreter probe sees it: the real 3.11 behind a script that
+        // reports no libpython (every other answer is the real one).
+        var real = Interpreter("3.11");
+        var folder = Path.Combine(TestDirectory, "static-python", "bin");
+        Directory.CreateDirectory(folder);
+        var wrapper = Path.Combine(folder, "python3.11");
+        File.WriteAllText(wrapper, $$"""
+            #!/bin/sh
+            if [ "$*" = "-I -" ]; then
+              "{{real}}" "$@" | sed -e 's/"libpython": "[^"]*"/"libpython": null/' -e 's/"shared": true/"shared": false/'
+              exit $?
+            fi
+            exec "{{real}}" "$@"
+            """.Replace("\r", ""));
+        File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var samples = CopySamples("PythonNetApp");
+        var app = SdkProject.Existing(Path.Combine(samples, "PythonNetApp"), "PythonNetApp.csproj");
+        var build = app.Build("-p:ContinuousIntegrationBuild=true", $"-p:PythonInterpreter={wrapper}", $"-p:PythonCacheDir={Path.Combine(TestDirectory, "cache")}");
+        Assert.AreEqual(0, build.ExitCode, build.ToString());
+        var warning = build.WithCode("PYENV6001").Single();
+        Assert.AreEqual(app.ProjectPath, warning.File);
+        StringAssert.Contains(warning.Message, wrapper, "names the interpreter");
+        StringAssert.Contains(warning.Message, "--enable-shared", "and the fix");
+    }
+
+    [TestMethod]
     public void The_pure_Python_image_recipe_installs_the_exported_lock_with_pip()
     {
         var samples = CopySamples("PythonNetApp");
