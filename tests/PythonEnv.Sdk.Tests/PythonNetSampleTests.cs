@@ -94,6 +94,11 @@ public sealed class PythonNetSampleTests : SdkTest
     [TestMethod]
     public void An_interpreter_without_a_shared_libpython_is_a_build_warning_naming_it()
     {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Inconclusive("A POSIX shell script stands in for the interpreter.");
+            return;
+        }
         // A CPython built without --enable-shared, as the interpreter probe sees it: the real 3.11 behind a script that
         // reports no libpython (every other answer is the real one).
         var real = Interpreter("3.11");
