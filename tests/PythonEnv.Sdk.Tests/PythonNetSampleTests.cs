@@ -78,6 +78,25 @@ public sealed class PythonNetSampleTests : SdkTest
     }
 
     [TestMethod]
+    public void The_READMEs_Python_NET_code_works_verbatim()
+    {
+        var readme = File.ReadAllText(Path.Combine(SdkPackage.RepoRoot, "README.md"));
+        var section = readme[readme.IndexOf("### Python.NET", StringComparison.Ordinal)..];
+        var start = section.IndexOf("```csharp\n", StringComparison.Ordinal) + "```csharp\n".Length;
+        var code = section[start..section.IndexOf("```", start, StringComparison.Ordinal)];
+        StringAssert.Contains(code, "PythonEngine.Initialize();");
+
+        var samples = CopySamples("PythonNetApp");
+        var app = SdkProject.Existing(Path.Combine(samples, "PythonNetApp"), "PythonNetApp.csproj");
+        app.WriteFile("Program.cs", code);
+        var build = app.Build("-p:ContinuousIntegrationBuild=true");
+        Assert.AreEqual(0, build.ExitCode, build.ToString());
+        var run = DotNet.Run(app.Directory, new[] { Path.Combine(app.Directory, "bin", "Debug", SdkProject.TargetFramework, "PythonNetApp.dll") });
+        Assert.AreEqual(0, run.ExitCode, run.Output);
+        StringAssert.Contains(run.Output, "locked by PythonEnv.Sdk", "greeting.hello() from the venv");
+    }
+
+    [TestMethod]
     public void A_Python_that_pythonnet_cannot_load_is_a_build_warning_at_the_project()
     {
         var interpreter = Interpreter("3.10");
