@@ -139,7 +139,7 @@ public sealed class PythonNetSampleTests : SdkTest
         Assert.AreEqual(0, build.ExitCode, build.ToString());
         var warning = build.WithCode("PYENV6001").Single();
         Assert.AreEqual(app.ProjectPath, warning.File);
-        StringAssert.Contains(warning.Message, wrapper, "names the interpreter");
+        StringAssert.Contains(warning.Message, real, "names the interpreter (the executable it reports for itself)");
         StringAssert.Contains(warning.Message, "--enable-shared", "and the fix");
     }
 
