@@ -144,6 +144,22 @@ public sealed class PythonNetSampleTests : SdkTest
     }
 
     [TestMethod]
+    public void A_publish_for_a_platform_the_lock_does_not_cover_is_PYENV6004_at_the_lock()
+    {
+        var samples = CopySamples("PythonNetApp");
+        var app = SdkProject.Existing(Path.Combine(samples, "PythonNetApp"), "PythonNetApp.csproj");
+        File.WriteAllText(app.ProjectPath, File.ReadAllText(app.ProjectPath).Replace(
+            "<PythonFindLinks>", "<PythonEnvironments>sys_platform == 'linux'</PythonEnvironments>\n    <PythonFindLinks>", StringComparison.Ordinal));
+        var publish = app.Run("publish", "-r", "win-x64", "--self-contained", "false", "-p:UseAppHost=false", "-o", Path.Combine(TestDirectory, "publish"));
+        Assert.AreNotEqual(0, publish.ExitCode, publish.ToString());
+        var error = publish.WithCode("PYENV6004").Single();
+        Assert.AreEqual(app.PathOf("pylock.toml"), error.File);
+        StringAssert.Contains(error.Message, "win-x64");
+        StringAssert.Contains(error.Message, "sys_platform == 'linux'");
+        Assert.IsFalse(Directory.Exists(Path.Combine(TestDirectory, "publish", "python")), "nothing published");
+    }
+
+    [TestMethod]
     public void The_pure_Python_image_recipe_installs_the_exported_lock_with_pip()
     {
         var samples = CopySamples("PythonNetApp");
