@@ -42,3 +42,7 @@ if grep -q '<OutputType>Exe</OutputType>' samples/"$sample"/*.csproj 2>/dev/null
   echo "== Running samples/$sample"
   dotnet run --project "samples/$sample" -c Release --no-build
 fi
+if [ -d "samples/$sample.Tests" ]; then
+  echo "== Testing samples/$sample.Tests"
+  dotnet test "samples/$sample.Tests" -c Release -nologo -v:m
+fi

@@ -1,16 +1,12 @@
 using System;
 using EmbedPython;
+using PythonEnv.Hosts;
 
-// The build (PythonEnv.Sdk's PythonEnvironment target) wrote these into EmbedPython.runtimeconfig.json as
-// RuntimeHostConfigurationOption items, so the app finds the locked environment without any configuration.
-string Setting(string name) => AppContext.GetData(name) as string
-    ?? throw new InvalidOperationException($"{name} is not set: build the project with PythonEnv.Sdk so it is written to runtimeconfig.json.");
+// The build (PythonEnv.Sdk's PythonSync target) wrote the environment into EmbedPython.runtimeconfig.json, and the SDK
+// compiles PythonHostConfiguration into the project to read it: the app needs no configuration of its own.
+var python = PythonHostConfiguration.FromAppContext();
 
-var library = Setting("PythonEnv.PythonLibrary");
-var home = Setting("PythonEnv.PythonHome");
-var sitePackages = Setting("PythonEnv.PythonSitePackages");
-
-using var python = new PythonRuntime(library);
-python.Initialize(home, sitePackages);
-Console.WriteLine($"Python {Setting("PythonEnv.PythonInterpreterVersion")} from {library}");
-Console.WriteLine(python.Call("greeting", "hello"));
+using var runtime = new PythonRuntime(python.Library);
+runtime.Initialize(python.ProgramName, python.Home);
+Console.WriteLine($"Python {python.Version} from {python.Library}, environment {python.Prefix}");
+Console.WriteLine(runtime.Call("greeting", "hello"));

@@ -13,6 +13,7 @@ internal sealed unsafe class PythonRuntime : IDisposable
     private readonly IntPtr _library;
     private readonly delegate* unmanaged<byte*, nuint*, IntPtr> _decodeLocale;
     private readonly delegate* unmanaged<IntPtr, void> _setPythonHome;
+    private readonly delegate* unmanaged<IntPtr, void> _setProgramName;
     private readonly delegate* unmanaged<int, void> _initialize;
     private readonly delegate* unmanaged<int> _finalize;
     private readonly delegate* unmanaged<byte*, IntPtr> _importModule;
@@ -29,6 +30,7 @@ internal sealed unsafe class PythonRuntime : IDisposable
         _library = NativeLibrary.Load(libraryPath);
         _decodeLocale = (delegate* unmanaged<byte*, nuint*, IntPtr>)Export("Py_DecodeLocale");
         _setPythonHome = (delegate* unmanaged<IntPtr, void>)Export("Py_SetPythonHome");
+        _setProgramName = (delegate* unmanaged<IntPtr, void>)Export("Py_SetProgramName");
         _initialize = (delegate* unmanaged<int, void>)Export("Py_InitializeEx");
         _finalize = (delegate* unmanaged<int>)Export("Py_FinalizeEx");
         _importModule = (delegate* unmanaged<byte*, IntPtr>)Export("PyImport_ImportModule");
@@ -42,15 +44,16 @@ internal sealed unsafe class PythonRuntime : IDisposable
     }
 
     /// <summary>
-    /// Starts the interpreter with the base installation as its home (the standard library lives there)
-    /// and the venv's site-packages on sys.path, as PythonEngine.PythonHome/PythonPath do in Python.NET.
+    /// Starts the interpreter on the environment, as PythonEngine.ProgramName/PythonHome do in Python.NET: the program
+    /// name is the venv's python, so CPython's site module reads pyvenv.cfg beside it, makes sys.prefix the venv and
+    /// puts only the venv's site-packages on sys.path; the home is the base installation (the standard library).
     /// </summary>
-    public void Initialize(string pythonHome, string sitePackages)
+    public void Initialize(string programName, string pythonHome)
     {
-        // Py_SetPythonHome keeps the pointer, so the decoded string is deliberately never freed.
+        // Both calls keep the pointer, so the decoded strings are deliberately never freed.
+        _setProgramName(Decode(programName));
         _setPythonHome(Decode(pythonHome));
         _initialize(0);
-        Run($"import site; site.addsitedir({PythonString(sitePackages)})");
     }
 
     /// <summary>Runs Python source at module level; a Python exception is printed and rethrown.</summary>
@@ -147,5 +150,4 @@ internal sealed unsafe class PythonRuntime : IDisposable
 
     private static byte[] Utf8(string text) => System.Text.Encoding.UTF8.GetBytes(text + "\0");
 
-    private static string PythonString(string text) => "'" + text.Replace("\\", "\\\\").Replace("'", "\\'") + "'";
 }

@@ -4,11 +4,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Text;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using PythonEnv.Diagnostics;
 using PythonEnv.Environments;
+using PythonEnv.Hosts;
 using PythonEnv.Index;
 using PythonEnv.Locking;
 
@@ -44,18 +44,17 @@ public sealed class PythonSync : PythonIndexTask
     public string? WatchFile { get; set; }
 
     /// <summary>
-    /// Written after a successful sync: <c>observed=</c> the watched paths' <c>File.GetLastWriteTime(path).Ticks</c>
-    /// joined by <c>|</c> (exactly what the target computes with the same property function), then one
-    /// <c>Name=value</c> line per host value. Deleted first, so a failed sync is never taken as up to date.
+    /// Written after a successful sync (<see cref="SyncState"/>): the watched paths' <c>File.GetLastWriteTime(path).Ticks</c>
+    /// (exactly what the target computes with the same property function) and the host values.
+    /// Deleted first, so a failed sync is never taken as up to date.
     /// </summary>
     public string? StateFile { get; set; }
 
-    [Output] public string? PythonExecutable { get; private set; }
-    [Output] public string? PythonBaseExecutable { get; private set; }
-    [Output] public string? PythonLibrary { get; private set; }
-    [Output] public string? PythonHome { get; private set; }
-    [Output] public string? PythonSitePackages { get; private set; }
-    [Output] public string? PythonInterpreterVersion { get; private set; }
+    /// <summary>
+    /// The host values (<see cref="HostValues"/>): one item per value, its name (<c>PythonEnv.PythonLibrary</c>) with
+    /// <c>Value</c> metadata, ready to be <c>RuntimeHostConfigurationOption</c> items.
+    /// </summary>
+    [Output] public ITaskItem[] HostValueItems { get; private set; } = Array.Empty<ITaskItem>();
 
     protected override string WhenCanceled => "PythonSync was canceled; the next build finishes the environment.";
 
@@ -100,12 +99,17 @@ public sealed class PythonSync : PythonIndexTask
         Log.LogMessage(result.UpToDate ? MessageImportance.Normal : MessageImportance.High,
             $"PythonSync: {result.Summary} (total {clock.Elapsed.TotalMilliseconds:0} ms, Python {interpreter.Version})");
 
-        PythonExecutable = result.Venv.Python;
-        PythonBaseExecutable = interpreter.BaseExecutable;
-        PythonLibrary = interpreter.LibPython ?? "";
-        PythonHome = interpreter.BasePrefix;
-        PythonSitePackages = result.Venv.PureLib;
-        PythonInterpreterVersion = interpreter.Version;
+        var hostValues = new Dictionary<string, string>
+        {
+            [HostValues.PythonExecutable] = result.Venv.Python,
+            [HostValues.PythonBaseExecutable] = interpreter.BaseExecutable,
+            [HostValues.PythonLibrary] = interpreter.LibPython ?? "",
+            [HostValues.PythonHome] = interpreter.BasePrefix,
+            [HostValues.PythonPrefix] = result.Venv.Root,
+            [HostValues.PythonSitePackages] = result.Venv.PureLib,
+            [HostValues.PythonInterpreterVersion] = interpreter.Version,
+        };
+        HostValueItems = HostValues.All.Select(name => (ITaskItem)new TaskItem(HostValues.Key(name), new Dictionary<string, string> { ["Value"] = hostValues[name] })).ToArray();
         if (!Log.HasLoggedErrors)
         {
             var watched = new List<string>();
@@ -116,7 +120,7 @@ public sealed class PythonSync : PythonIndexTask
             watched.Add(Path.GetFullPath(LockFile));
             watched.AddRange(discovery.WatchedPaths(interpreter));
             watched.AddRange(EnvironmentSync.WatchedPaths(result.Venv));
-            RecordState(watched);
+            RecordState(watched, hostValues);
         }
         return !Log.HasLoggedErrors;
     }
@@ -129,9 +133,8 @@ public sealed class PythonSync : PythonIndexTask
             return;
         }
         var paths = File.ReadAllLines(WatchFile).Where(line => line.Length > 0).ToList();
-        var observed = File.ReadAllLines(StateFile!).FirstOrDefault(line => line.StartsWith("observed=", StringComparison.Ordinal));
-        var ticks = observed?.Substring("observed=".Length).Split('|') ?? Array.Empty<string>();
-        var changed = paths.Where((path, i) => i >= ticks.Length || ticks[i] != Ticks(path)).ToList();
+        var ticks = SyncState.Observed(File.ReadAllText(StateFile!));
+        var changed = paths.Where((path, i) => i >= ticks.Count || ticks[i] != Ticks(path)).ToList();
         Log.LogMessage(MessageImportance.Normal, changed.Count == 0
             ? "PythonSync: checking the environment (the state recorded by the last sync does not match)."
             : "PythonSync: checking the environment, because these changed since the last sync: " + string.Join(", ", changed.Take(10)) + (changed.Count > 10 ? ", ..." : ""));
@@ -140,7 +143,7 @@ public sealed class PythonSync : PythonIndexTask
     /// <summary>What the target's <c>$([System.IO.File]::GetLastWriteTime(path).Ticks)</c> gives for a path.</summary>
     private static string Ticks(string path) => File.GetLastWriteTime(path).Ticks.ToString(CultureInfo.InvariantCulture);
 
-    private void RecordState(IEnumerable<string> watched)
+    private void RecordState(IEnumerable<string> watched, IReadOnlyDictionary<string, string> hostValues)
     {
         if (string.IsNullOrEmpty(WatchFile) || string.IsNullOrEmpty(StateFile))
         {
@@ -148,29 +151,19 @@ public sealed class PythonSync : PythonIndexTask
         }
         // One line per path: MSBuild's batching merges equal item specs (case-insensitively), so no duplicates.
         var paths = watched.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        if (paths.Any(p => p.Trim() != p || p.Any(c => c is '\n' or '\r' or ';' or '%' or '\'')))
+        if (!paths.Concat(hostValues.Values).All(SyncState.CanRecord))
         {
             // ReadLinesFromFile trims lines and MSBuild treats these characters specially: without a record
             // the target simply runs this task on every build.
-            Log.LogMessage(MessageImportance.Low, "PythonSync: a watched path has characters MSBuild cannot carry; the environment is checked on every build.");
+            Log.LogMessage(MessageImportance.Low, "PythonSync: a watched path or host value has characters MSBuild cannot carry; the environment is checked on every build.");
             return;
         }
-        var observed = string.Join("|", paths.Select(Ticks));
-        var state = new StringBuilder().Append("observed=").Append(observed).Append('\n');
-        foreach (var (name, value) in new[]
-        {
-            (nameof(PythonExecutable), PythonExecutable), (nameof(PythonBaseExecutable), PythonBaseExecutable),
-            (nameof(PythonLibrary), PythonLibrary), (nameof(PythonHome), PythonHome),
-            (nameof(PythonSitePackages), PythonSitePackages), (nameof(PythonInterpreterVersion), PythonInterpreterVersion),
-        })
-        {
-            state.Append(name).Append('=').Append(value).Append('\n');
-        }
+        var state = SyncState.Write(string.Join("|", paths.Select(Ticks)), hostValues);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(StateFile))!);
         File.WriteAllText(WatchFile, string.Join("\n", paths) + "\n");
-        // Written whole or not at all: the target reads its lines by position.
+        // Written whole or not at all: a half-written state must never read as up to date.
         var temporary = StateFile + ".tmp";
-        File.WriteAllText(temporary, state.ToString());
+        File.WriteAllText(temporary, state);
         File.Delete(StateFile);
         File.Move(temporary, StateFile);
     }

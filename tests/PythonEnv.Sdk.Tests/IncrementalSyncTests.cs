@@ -82,7 +82,7 @@ public sealed partial class IncrementalSyncTests : SdkTest
         Assert.AreEqual(project.PathOf(Path.Combine(".venv", "bin", "python")), host.Python);
         var options = host.Options.Split(',');
         CollectionAssert.AreEqual(
-            new[] { "PythonExecutable", "PythonBaseExecutable", "PythonLibrary", "PythonHome", "PythonSitePackages", "PythonInterpreterVersion" },
+            new[] { "PythonExecutable", "PythonBaseExecutable", "PythonLibrary", "PythonHome", "PythonPrefix", "PythonSitePackages", "PythonInterpreterVersion" },
             options.Select(o => o["PythonEnv.".Length..o.IndexOf('=', StringComparison.Ordinal)]).ToArray());
         CollectionAssert.Contains(options, "PythonEnv.PythonExecutable=" + host.Python);
         CollectionAssert.Contains(options, "PythonEnv.PythonSitePackages=" + host.Site);

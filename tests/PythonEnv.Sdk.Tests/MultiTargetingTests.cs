@@ -22,7 +22,7 @@ public sealed class MultiTargetingTests : SdkTest
     private static readonly string[] Frameworks = ["net8.0", SdkProject.TargetFramework];
 
     private static readonly string[] HostValues =
-        ["PythonExecutable", "PythonBaseExecutable", "PythonLibrary", "PythonHome", "PythonSitePackages", "PythonInterpreterVersion"];
+        ["PythonExecutable", "PythonBaseExecutable", "PythonLibrary", "PythonHome", "PythonPrefix", "PythonSitePackages", "PythonInterpreterVersion"];
 
     [TestMethod]
     [DataRow(SdkUsage.SdkElement)]

@@ -58,4 +58,18 @@ public static class DiagnosticCodes
     public const string InvalidIndexResponse = "PYENV5005";
     /// <summary>A downloaded distribution or metadata file does not match the hash or size the index gave.</summary>
     public const string HashMismatch = "PYENV5006";
+    /// <summary>Warning: the project embeds Python (pythonnet, PythonEmbedded) and the interpreter has no shared libpython.</summary>
+    public const string NoSharedLibPython = "PYENV6001";
+    /// <summary>Warning: the referenced pythonnet version cannot load the environment's Python version.</summary>
+    public const string PythonNetUnsupportedPython = "PYENV6002";
+    /// <summary>A project without a lock of its own references projects with different Python environments.</summary>
+    public const string ConflictingReferencedEnvironments = "PYENV6003";
+    /// <summary>A publish for a RuntimeIdentifier whose platform the lock's environments do not cover.</summary>
+    public const string PublishPlatformNotLocked = "PYENV6004";
+    /// <summary>A publish for another platform than the build machine's while the environment holds native code.</summary>
+    public const string PublishPlatformMismatch = "PYENV6005";
+    /// <summary>A file of the venv to publish is missing or does not match its RECORD hash.</summary>
+    public const string PublishedFileAltered = "PYENV6006";
+    /// <summary>Compiling the published environment's bytecode failed.</summary>
+    public const string PublishCompileFailed = "PYENV6007";
 }
