@@ -52,7 +52,7 @@ public sealed class PythonPublishEnvironment : Task, ICancelableTask
         }
         catch (PythonEnvException error)
         {
-            Diagnostics.LogError(Log, error);
+            Diagnostics.LogError(this, error);
             return false;
         }
         catch (OperationCanceledException)
