@@ -79,6 +79,27 @@ public sealed class RealWheelsTests : SdkTest
         PipCheck(python, venvPython);
     }
 
+    [TestMethod]
+    [DataRow("pyenv")]
+    [DataRow("debian")]
+    public async Task Ipython_locks_installs_and_imports(string source)
+    {
+        // IPython needs pickleshare, whose METADATA says `pathlib2; python_version in "2.6 2.7 3.2 3.3"` (PEP 508's `in` on strings).
+        RealPython python = source == "pyenv" ? RealPython.Pyenv311() : RealPython.Debian();
+        RealWheelSet wheels = python.Repack("ipython");
+        await using var server = await wheels.ServeAsync();
+
+        var project = Project(server, python, "ipython");
+        (PylockFile lockFile, string venvPython) = LockAndInstall(project, wheels);
+
+        CollectionAssert.IsSubsetOf(new[] { "ipython", "pickleshare", "jedi", "parso", "prompt-toolkit", "traitlets", "pexpect", "stack-data" }, lockFile.Packages.Select(p => p.Name).ToList());
+        Assert.IsFalse(lockFile.Packages.Any(p => p.Name is "pathlib2" or "appnope" or "colorama"), "no Python 2 or other-platform dependency is locked");
+        AssertImports(venvPython, project, wheels, ("IPython", "ipython"), ("pickleshare", "pickleshare"), ("jedi", "jedi"), ("prompt_toolkit", "prompt-toolkit"));
+        string shell = RealPython.Run(project.PathOf(Path.Combine(".venv", "bin", "ipython")), ["--quick", "--no-banner", "--colors=NoColor", "-c", "print(sum(range(10)))"], new Dictionary<string, string> { ["HOME"] = TestDirectory, ["IPYTHONDIR"] = Path.Combine(TestDirectory, "ipython") });
+        StringAssert.Contains(shell, "45", "the ipython console script made from the entry point runs");
+        PipCheck(python, venvPython);
+    }
+
     private SdkProject Project(TestIndexServer server, RealPython python, params string[] packages) => NewProject(SdkUsage.ProjectSdk, $"""
         <PropertyGroup>
           <PythonIndexUrl>{server.SimpleUrl}</PythonIndexUrl>
