@@ -96,7 +96,7 @@ public sealed record RealPython(string Name, string Executable, string SitePacka
         return RealWheelSet.Cache.GetOrAdd(key, _ => new Lazy<RealWheelSet>(() =>
         {
             var clock = Stopwatch.StartNew();
-            var wheels = WheelRepacker.RepackWithDependencies(SitePackages, roots, Path.Combine(SdkPackage.RunDirectory, "real-wheels", key), Patches);
+            var wheels = WheelRepacker.RepackWithDependencies(SitePackages, roots, Path.Combine(RealWheelSet.Directory, key), Patches);
             clock.Stop();
             SdkPackage.Record($"real-wheels {key}: repacked {wheels.Count} wheels ({wheels.Sum(w => w.Wheel.Size) / (1024 * 1024)} MiB) in {clock.Elapsed.TotalSeconds:F1}s");
             return new RealWheelSet(wheels, clock.Elapsed);
@@ -143,6 +143,9 @@ public sealed record RealPython(string Name, string Executable, string SitePacka
 public sealed class RealWheelSet(IReadOnlyList<RepackedWheel> wheels, TimeSpan repackTime)
 {
     internal static readonly ConcurrentDictionary<string, Lazy<RealWheelSet>> Cache = new(StringComparer.Ordinal);
+
+    /// <summary>Where this run keeps the repacked wheels (deleted with the run's feed).</summary>
+    public static string Directory => Path.Combine(SdkPackage.RunDirectory, "real-wheels");
 
     public IReadOnlyList<RepackedWheel> Wheels { get; } = wheels;
 

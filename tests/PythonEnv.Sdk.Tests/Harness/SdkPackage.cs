@@ -79,6 +79,7 @@ public static class SdkPackage
 
         TryDelete(FeedDirectory);
         TryDelete(PackagesDirectory);
+        TryDelete(RealWheelSet.Directory);
         if (Directory.Exists(RunDirectory) && !Directory.EnumerateFileSystemEntries(RunDirectory).Any())
         {
             TryDelete(RunDirectory);
