@@ -24,6 +24,9 @@ internal static class PythonProperties
     public const string UpgradeName = "PythonUpgrade";
     public const string EnvironmentEnabledName = "PythonEnvironmentEnabled";
 
+    /// <summary>The hosts' switches (PythonEnv.Sdk.Hosts.targets): <c>true</c>/<c>false</c>, empty for their defaults.</summary>
+    private static readonly string[] HostSwitches = ["PythonHostCode", "PythonEmbedded", "PythonReferencedEnvironment", "PythonPublishEnvironment"];
+
     private static readonly string[] Booleans = ["true", "false"];
 
     /// <summary><c>PythonLockMode</c>; empty is <c>Update</c> (the targets make it <c>Locked</c> when <c>ContinuousIntegrationBuild</c> is true).</summary>
@@ -80,6 +83,7 @@ internal static class PythonProperties
             case UpgradeName: Upgrade(value); break;
             case OfflineName or NoBuildName: Boolean(name, value); break;
             case EnvironmentEnabledName: Boolean(name, value, empty: true); break;
+            case var host when HostSwitches.Contains(host): Boolean(name, value); break;
         }
     }
 

@@ -26,6 +26,7 @@ public sealed class PropertyValidationTests : SdkTest
               <PythonLockMode>Strict</PythonLockMode>
               <PythonNoBuild>maybe</PythonNoBuild>
               <PythonUpgrade>alpha&gt;=2</PythonUpgrade>
+              <PythonPublishEnvironment>no</PythonPublishEnvironment>
             </PropertyGroup>
             <Import Project="python.props" />
             """, fileName: "env.proj");
@@ -46,6 +47,7 @@ public sealed class PropertyValidationTests : SdkTest
         AssertError(build, "PythonNoBuild", "maybe", project.ProjectPath, project.LineOf("<PythonNoBuild>"), "true", "false");
         AssertError(build, "PythonUpgrade", "alpha>=2", project.ProjectPath, project.LineOf("<PythonUpgrade>"), "true", "false", "package names");
         AssertError(build, "PythonOffline", "yes", imported, 3, "true", "false");
+        AssertError(build, "PythonPublishEnvironment", "no", project.ProjectPath, project.LineOf("<PythonPublishEnvironment>"), "true", "false");
         Assert.IsFalse(build.Diagnostics.Any(d => d.File.EndsWith(".targets", StringComparison.OrdinalIgnoreCase)), build.ToString());
         Assert.IsFalse(File.Exists(project.PathOf("pylock.toml")), "nothing runs on a property the SDK cannot read");
     }
