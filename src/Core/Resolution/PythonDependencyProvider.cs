@@ -40,6 +40,7 @@ internal sealed class PythonDependencyProvider : IDependencyProvider<ResolverPac
     private readonly Dictionary<PackageName, List<Preference>> _preferences;
     private readonly bool _mayFork;
     private readonly List<(Requirement, string?)> _met = new();
+    private readonly Dictionary<(PackageName?, PackageName), MarkerExpression> _edgeMarkers = new();
     private readonly SkippedVersions _skipped;
     private readonly InstallableEnvironments _installable;
 
@@ -279,6 +280,11 @@ internal sealed class PythonDependencyProvider : IDependencyProvider<ResolverPac
                 set = set.Intersect(constraint);
             }
 
+            if (requirement.Marker is { } marker)
+            {
+                _edgeMarkers[(depender, name)] = marker;
+            }
+
             dependencies.Add(new(ResolverPackage.Of(name), set));
             foreach (var requirementExtra in requirement.NormalizedExtras)
             {
@@ -398,6 +404,13 @@ internal sealed class PythonDependencyProvider : IDependencyProvider<ResolverPac
     public string FormatDependency(ResolverPackage depender, VersionSet dependerSet, ResolverPackage dependee, VersionSet dependeeSet)
     {
         var text = $"{FormatTerm(depender, dependerSet)} depends on {FormatTerm(dependee, dependeeSet)}";
+        // A conditional dependency says where it applies (pywin32 only where sys_platform == 'win32'): the user
+        // then sees that PythonEnvironments, not the package, is what to change.
+        if (_edgeMarkers.TryGetValue((depender.IsRoot ? null : depender.Name, dependee.Name!), out var marker))
+        {
+            text += $" (where {marker})";
+        }
+
         return depender.IsRoot && _declaredAt.TryGetValue(dependee.Name!, out var where) ? $"{text} (declared at {where})" : text;
     }
 

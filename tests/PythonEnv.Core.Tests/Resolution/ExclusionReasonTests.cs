@@ -35,6 +35,16 @@ public sealed class ExclusionReasonTests
     }
 
     [TestMethod]
+    public async Task A_conditional_dependency_that_cannot_be_met_says_where_it_applies()
+    {
+        // docker's pywin32 is needed only on Windows: the message must say so, or the user cannot tell that
+        // PythonEnvironments (not docker) is what to change.
+        var failure = await Failure(index => index.Publish(Spec("docker", "7.1.0", "pywin32>=304; sys_platform == \"win32\"")), "docker");
+
+        StringAssert.Contains(failure.Message, "docker depends on pywin32>=304 (where sys_platform == \"win32\"), which is on no configured index");
+    }
+
+    [TestMethod]
     public async Task Yanked_versions_say_so_with_the_reason()
     {
         var failure = await Failure(index =>
