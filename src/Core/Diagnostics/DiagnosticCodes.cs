@@ -20,6 +20,8 @@ public static class DiagnosticCodes
     public const string UnknownExtra = "PYENV2003";
     /// <summary>The lock needs a requires-python and nothing gives one (no declaration, PythonVersion, .python-version or interpreter).</summary>
     public const string RequiresPythonUnknown = "PYENV2004";
+    /// <summary>Warning: a dependency's requirement was left out: it cannot be met, and its marker (platform_release &lt; '2.6') cannot be decided for the locked environments.</summary>
+    public const string UnmetUndecidableRequirement = "PYENV2005";
     /// <summary>The lock is out of date with the declarations in Locked mode.</summary>
     public const string LockOutOfDate = "PYENV3001";
     /// <summary>The lock file is malformed or fails validation.</summary>

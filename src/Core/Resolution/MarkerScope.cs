@@ -78,6 +78,14 @@ internal sealed class MarkerScope
         _environment is { } environment ? Evaluate(marker, environment, extra is null ? [] : [extra]) : Fork.Implies(InContext(marker, extra));
 
     /// <summary>
+    /// True when the marker, read for <paramref name="extra"/>, may hold in the fork only where a comparison the
+    /// algebra cannot interpret goes one way (<c>platform_release &lt; "2.6"</c>): neither known to hold somewhere
+    /// nor to never hold, and no split can tell. Never for a single environment, where markers are evaluated.
+    /// </summary>
+    public bool IsUndecidable(MarkerExpression marker, string? extra) =>
+        _environment is null && !Covers(marker, extra) && InContext(marker, extra).IsUndecidableWithin(Fork);
+
+    /// <summary>
     /// Where requirements (of one dependency list, or after a failed solve of every list met) ask for the same
     /// package with different version ranges under markers that divide the fork (<c>a&gt;=2; sys_platform == 'linux'</c> and <c>a&lt;2; sys_platform == 'win32'</c>), the fork
     /// must be split so each part sees one set of requirements. Returns the parts: the fork cut by each such

@@ -244,7 +244,7 @@ internal sealed class PythonDependencyProvider : IDependencyProvider<ResolverPac
             return PackageDependencies<ResolverPackage, VersionSet>.Unavailable($"requires Python {requiresPython}, {PythonDescription}");
         }
 
-        var dependencies = Dependencies(metadata.RequiresDist, package.Extra, name);
+        var dependencies = Dependencies(metadata.RequiresDist, package.Extra, name, version);
         if (package.Extra is not null)
         {
             dependencies.Add(new(ResolverPackage.Of(name), VersionSet.Exactly(version)));
@@ -259,9 +259,15 @@ internal sealed class PythonDependencyProvider : IDependencyProvider<ResolverPac
     }
 
     /// <summary>The active requirements as solver dependencies: each requirement on its package, and on each of its extras.</summary>
-    private List<KeyValuePair<ResolverPackage, VersionSet>> Dependencies(IEnumerable<Requirement> requirements, string? extra, PackageName? depender)
+    private List<KeyValuePair<ResolverPackage, VersionSet>> Dependencies(IEnumerable<Requirement> requirements, string? extra, PackageName? depender, Pep440Version? dependerVersion = null)
     {
         var active = requirements.Where(requirement => _scope.Includes(requirement.Marker, extra)).ToList();
+        if (depender is not null && dependerVersion is not null)
+        {
+            active.ForEach(requirement => StartListing(requirement.PackageName));
+            active.RemoveAll(requirement => LeftOut(requirement, extra, depender, dependerVersion));
+        }
+
         _installable.Needs(depender, active, extra);
         if (_mayFork && _scope.TrySplit(active.Select(requirement => (requirement, extra)), out var parts))
         {
@@ -295,6 +301,37 @@ internal sealed class PythonDependencyProvider : IDependencyProvider<ResolverPac
         }
 
         return dependencies;
+    }
+
+    /// <summary>
+    /// A dependency whose marker may hold in the fork only where the algebra cannot decide it
+    /// (<c>legacy-helper; platform_release &lt; "2.6"</c>) and that cannot be met is left out with a PYENV2005
+    /// warning: failing the lock for what is almost never needed would be worse. Decidable markers still fail.
+    /// </summary>
+    private bool LeftOut(Requirement requirement, string? extra, PackageName depender, Pep440Version version)
+    {
+        if (requirement.Marker is not { } marker || !_scope.IsUndecidable(marker, extra))
+        {
+            return false;
+        }
+
+        var name = requirement.PackageName;
+        var set = VersionSet.FromSpecifierSet(requirement.Specifier);
+        if (_constraints.TryGetValue(name, out var constraint))
+        {
+            set = set.Intersect(constraint);
+        }
+
+        var unmet = Project(name) is not { } project ? $"{name} is on no configured index"
+            : project.Candidates.Any(candidate => set.Contains(candidate.Version) && IsAllowed(name, candidate)) ? null
+            : $"no usable version of {name}{(set.IsFull ? "" : FormatSet(set))} is available";
+        if (unmet is null)
+        {
+            return false;
+        }
+
+        _skipped.LeaveOut(depender, version, requirement, unmet);
+        return true;
     }
 
     internal CoreMetadata Metadata(PackageName name, Pep440Version version)

@@ -302,7 +302,7 @@ public sealed class PythonResolver
         var forks = parts.Count > 1 && differ
             ? parts.Select(part => part.Scope.Fork.SimplifyAssuming(python).ToString()).ToList()
             : [];
-        return new ResolutionResult(packages, forks, skipped.Warnings);
+        return new ResolutionResult(packages, forks, skipped.WarningsFor(parts.Select(part => part.Pins)));
     }
 
     private static bool SamePins(Dictionary<PackageName, Pep440Version> a, Dictionary<PackageName, Pep440Version> b) =>

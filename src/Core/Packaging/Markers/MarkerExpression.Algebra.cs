@@ -177,6 +177,27 @@ public sealed partial class MarkerExpression
         }
     }
 
+    /// <summary>
+    /// True when, within <paramref name="fork"/>, the marker can hold only where some comparison the algebra
+    /// cannot interpret goes one way (<c>platform_release &lt; "2.6"</c>, two variables compared, <c>'1' in
+    /// python_version</c>, <c>~=</c> on strings): whether any environment of the fork satisfies it stays
+    /// undecided. False when it never holds there, or holds somewhere for reasons the algebra decides.
+    /// </summary>
+    public bool IsUndecidableWithin(MarkerExpression fork)
+    {
+        _ = fork ?? throw new ArgumentNullException(nameof(fork));
+        try
+        {
+            var clauses = MarkerNormalForm.Simplify(NormalForm());
+            var decided = clauses.Where(clause => !clause.Flags.Values.Any(flag => MarkerNormalForm.IsUndecidable(flag.Flag))).ToList();
+            return MarkerNormalForm.And(fork.NormalForm(), clauses).Count > 0 && MarkerNormalForm.And(fork.NormalForm(), decided).Count == 0;
+        }
+        catch (MarkerTooComplexException)
+        {
+            return false;
+        }
+    }
+
     private List<MarkerClause>? _normalForm;
 
     private List<MarkerClause>? _negatedNormalForm;

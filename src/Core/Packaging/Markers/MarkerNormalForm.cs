@@ -391,6 +391,14 @@ internal static class MarkerNormalForm
             : null;
     }
 
+    /// <summary>
+    /// True for an atom whose truth the algebra cannot tie to the value spaces it knows: substring tests on
+    /// string variables are decided exactly, the rest (<c>platform_release</c> ranges, <c>'1' in python_version</c>,
+    /// two variables compared, <c>~=</c> on strings) are not.
+    /// </summary>
+    public static bool IsUndecidable(MarkerFlag flag) =>
+        flag.Substring is not { } atom || MarkerVariables.KindOf(atom.Variable) != MarkerValueKind.String;
+
     /// <summary>An atom the algebra keeps as a yes/no question, keyed by its positive form.</summary>
     private static MarkerClause Flag(MarkerComparison comparison)
     {
