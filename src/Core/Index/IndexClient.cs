@@ -43,6 +43,7 @@ public sealed class IndexClient : IDisposable
             configured.Add(index);
         }
 
+        configured.AddRange(options.ExplicitIndexUrls);
         foreach (var link in options.FindLinks)
         {
             if (Uri.TryCreate(link, UriKind.Absolute, out var url) && !url.IsFile)
@@ -69,6 +70,25 @@ public sealed class IndexClient : IDisposable
         // Concurrent callers of the same project share one request; a failed one is forgotten so a
         // later call can try again.
         return Shared(_listings, name.Normalized, token => LoadProjectAsync(name, token), ct);
+    }
+
+    /// <summary>
+    /// Every file of a project from this one index, which a pin names (<c>PythonPackage Index="..."</c>,
+    /// <c>[tool.uv.sources]</c>): no other source is asked. Throws PYENV5001 when the index does not have it.
+    /// </summary>
+    public Task<ProjectListing> GetProjectFromAsync(PackageName name, Uri index, CancellationToken ct)
+    {
+        _ = name ?? throw new ArgumentNullException(nameof(name));
+        var directory = UrlText.AsDirectory(index ?? throw new ArgumentNullException(nameof(index)));
+        return Shared(_listings, directory.AbsoluteUri + " " + name.Normalized, async token =>
+        {
+            var page = await IndexPageAsync(directory, name, _options.Refresh.Covers(name), token).ConfigureAwait(false);
+            return page is not null
+                ? new ProjectListing(name, directory, page.Files, page.Versions)
+                : throw new PythonEnvException(
+                    DiagnosticCodes.PackageNotFound,
+                    $"Package '{name.Original}' was not found on {UrlText.Display(directory)}, the index it is pinned to (asked for the normalized name '{name.Normalized}'). Check the pin's index, or remove the pin.");
+        }, ct);
     }
 
     /// <summary>
@@ -117,7 +137,7 @@ public sealed class IndexClient : IDisposable
 
         foreach (var index in _indexes)
         {
-            var page = index.IsFile ? ReadFileIndexPage(index, name) : await GetIndexPageAsync(index, name, refresh, ct).ConfigureAwait(false);
+            var page = await IndexPageAsync(index, name, refresh, ct).ConfigureAwait(false);
             if (page is not null)
             {
                 return new ProjectListing(name, index, page.Files, page.Versions);
@@ -140,6 +160,9 @@ public sealed class IndexClient : IDisposable
             $"Package '{name.Original}' was not found on the configured indexes: {string.Join(", ", sources)}. "
             + $"The indexes were asked for the normalized name '{name.Normalized}'; check its spelling, or add the index that has it (PythonIndexUrl, PythonExtraIndexUrls, PythonFindLinks).");
     }
+
+    private async Task<SimplePage?> IndexPageAsync(Uri index, PackageName name, bool refresh, CancellationToken ct) =>
+        index.IsFile ? ReadFileIndexPage(index, name) : await GetIndexPageAsync(index, name, refresh, ct).ConfigureAwait(false);
 
     /// <summary>The project page of an http(s) index, through the HTTP cache; null when the index does not have the project.</summary>
     private async Task<SimplePage?> GetIndexPageAsync(Uri index, PackageName name, bool refresh, CancellationToken ct)

@@ -437,6 +437,7 @@ public static class PylockReader
                 Constraints = StringArray(table, "constraints"),
                 Indexes = StringArray(table, "indexes"),
                 FindLinks = StringArray(table, "find-links"),
+                IndexPins = StringArray(table, "index-pins"),
                 Resolution = OptionalString(table, "resolution") ?? "highest",
                 Prerelease = OptionalString(table, "prerelease") ?? "if-necessary-or-explicit",
                 Forks = StringArray(table, "forks"),
