@@ -46,13 +46,14 @@ public sealed record IndexItem(string Name, string? Url, string? Explicit, strin
         }
 
         var url = Url?.Trim() ?? "";
-        if (url.Length == 0 || !Uri.TryCreate(url, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https" or "file"))
+        // A local folder laid out as a simple index may be a path (relative to the project), as for PythonIndexUrl.
+        var isPath = url.Length > 0 && !url.Contains("://");
+        if (url.Length == 0 || (!isPath && (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https" or "file"))))
         {
-            Fail("Url", $"PythonIndex \"{Name}\" needs Url: an http(s) or file URL of a simple index, e.g. Url=\"https://download.pytorch.org/whl/cu121\"" +
+            Fail("Url", $"PythonIndex \"{Name}\" needs Url: an http(s) or file URL of a simple index, or a folder laid out as one, e.g. Url=\"https://download.pytorch.org/whl/cu121\"" +
                 (url.Length == 0 ? "." : $", not '{Index.UrlText.Mask(url)}'."));
         }
-
-        else if (parsed.UserInfo.Length > 0)
+        else if (!isPath && new Uri(url).UserInfo.Length > 0)
         {
             Fail("Url", $"PythonIndex \"{Name}\" writes credentials into its Url ('{Index.UrlText.Mask(url)}'), which MSBuild logs with the project's items. " +
                 "Remove them and give them as PYTHONENV_INDEX_<HOST>_USERNAME/_PASSWORD environment variables or in ~/.netrc.");
