@@ -135,6 +135,7 @@ public sealed class ProjectDeclarations
                 indexUrl = file.IndexUrl?.Url ?? indexUrl;
                 extraIndexUrls.AddRange(file.ExtraIndexUrls.Select(url => url.Url));
                 findLinks.AddRange(file.FindLinks.Select(link => link.Location));
+                pins.AddRange(file.Pins);
             });
         }
 
