@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using PythonEnv.Diagnostics;
+using PythonEnv.IO;
 using PythonEnv.Index;
 using PythonEnv.Packaging;
 using PythonEnv.Resolution;

@@ -8,6 +8,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using PythonEnv.Diagnostics;
+using PythonEnv.IO;
 using PythonEnv.Packaging;
 
 namespace PythonEnv.Environments;
@@ -305,7 +306,7 @@ public static class EnvironmentSync
             writer.WriteEndArray();
             writer.WriteEndObject();
         }
-        FileSystem.WriteAtomically(Path.Combine(venvRoot, StampFile), buffer.ToArray());
+        AtomicFile.Write(Path.Combine(venvRoot, StampFile), buffer.ToArray());
     }
 
     /// <summary>How the venv differs from what the last sync recorded: per distribution, its normalized name and a line.</summary>

@@ -9,6 +9,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using PythonEnv.Diagnostics;
+using PythonEnv.IO;
 using PythonEnv.Packaging;
 
 namespace PythonEnv.Index;
@@ -203,7 +204,7 @@ public sealed class IndexClient : IDisposable
                 if (Belongs(filename, name))
                 {
                     // Local files get their hash computed, so locks made from them carry one like any other.
-                    var hashes = new Dictionary<string, string>(StringComparer.Ordinal) { ["sha256"] = Sha256OfFile(file) };
+                    var hashes = new Dictionary<string, string>(StringComparer.Ordinal) { ["sha256"] = Hashing.Sha256HexOfFile(file) };
                     files.Add(new DistributionFile(filename, new Uri(file), hashes, null, false, null, new FileInfo(file).Length, null, false, null, folder));
                 }
             }
@@ -533,7 +534,7 @@ public sealed class IndexClient : IDisposable
             var existing = ArchivePath(expectedSha256, filename);
             if (File.Exists(existing))
             {
-                if ((size is null || new FileInfo(existing).Length == size) && Sha256OfFile(existing) == expectedSha256)
+                if ((size is null || new FileInfo(existing).Length == size) && Hashing.Sha256HexOfFile(existing) == expectedSha256)
                 {
                     return existing;
                 }
@@ -615,20 +616,6 @@ public sealed class IndexClient : IDisposable
         {
             AtomicFile.TryDelete(temp);
         }
-    }
-
-    internal static string Sha256OfFile(string path)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[81920];
-        int read;
-        while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
-        {
-            sha.AppendData(buffer, 0, read);
-        }
-
-        return Hex.Lower(sha.GetHashAndReset());
     }
 
     public void Dispose()

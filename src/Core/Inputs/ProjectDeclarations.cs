@@ -143,7 +143,7 @@ public sealed class ProjectDeclarations
     /// </summary>
     private static IEnumerable<PythonEnvException> Conflicts(IReadOnlyList<DeclaredRequirement> declarations, string? requiresPython)
     {
-        var universe = new Lazy<MarkerExpression>(() => Resolution.PythonResolver.RequiresPythonMarker(
+        var universe = new Lazy<MarkerExpression>(() => RequiresPythonMarker.For(
             requiresPython is not null && SpecifierSet.TryParse(requiresPython, out var range) ? range : SpecifierSet.Parse(">=3.8")));
         foreach (var same in declarations.GroupBy(d => (d.Requirement.PackageName, d.Group)))
         {
