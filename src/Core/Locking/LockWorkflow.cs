@@ -39,9 +39,9 @@ public sealed class LockRequest
     /// <summary><c>PythonEnvironments</c>: PEP 508 markers, one per environment the lock must cover (empty: all).</summary>
     public IReadOnlyList<string> Environments { get; init; } = [];
 
-    public string Resolution { get; init; } = "highest";
+    public ResolutionStrategy Resolution { get; init; } = ResolverOptionNames.DefaultStrategy;
 
-    public string Prerelease { get; init; } = "if-necessary-or-explicit";
+    public PrereleasePolicy Prerelease { get; init; } = ResolverOptionNames.DefaultPrerelease;
 
     /// <summary>Fallback for requires-python when no declaration sets it: the lowest Python <c>PythonVersion</c> asks for (see <see cref="LockRequiresPython"/>).</summary>
     public string? PythonVersion { get; init; }
@@ -147,13 +147,8 @@ public static class LockWorkflow
         var options = new ResolverOptions
         {
             RequiresPython = requiresPython,
-            Strategy = request.Resolution switch
-            {
-                "lowest" => ResolutionStrategy.Lowest,
-                "lowest-direct" => ResolutionStrategy.LowestDirect,
-                _ => ResolutionStrategy.Highest,
-            },
-            Prerelease = request.Prerelease == "allow" ? PrereleasePolicy.Allow : PrereleasePolicy.IfNecessaryOrExplicit,
+            Strategy = request.Resolution,
+            Prerelease = request.Prerelease,
             Preferences = Preferences(existing),
             Environments = environments,
             Forks = (existing?.Manifest?.Forks ?? []).Select(fork => MarkerExpression.TryParse(fork, out var marker) ? marker : null).OfType<MarkerExpression>().ToList(),
@@ -209,8 +204,8 @@ public static class LockWorkflow
             // Local folders relative to the lock, as its files are: a lock committed with its wheels stays valid in every clone.
             Indexes = index.IndexUrls.Select(url => LockPaths.Portable(url.AbsoluteUri, LockDirectory(request))).ToList(),
             FindLinks = index.FindLinks.Select(link => LockPaths.Portable(link, LockDirectory(request))).ToList(),
-            Resolution = request.Resolution,
-            Prerelease = request.Prerelease,
+            Resolution = ResolverOptionNames.Name(request.Resolution),
+            Prerelease = ResolverOptionNames.Name(request.Prerelease),
         }.Normalize();
     }
 

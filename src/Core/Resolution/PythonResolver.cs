@@ -39,7 +39,7 @@ public sealed class PythonResolver
     /// <summary>Every environment a universal lock covers: requires-python, and one of the declared environments when there are any.</summary>
     public static MarkerExpression Universe(SpecifierSet requiresPython, IReadOnlyList<MarkerExpression> environments)
     {
-        var universe = RequiresPythonMarker.For(requiresPython);
+        var universe = RequiresPythonRange.Marker(requiresPython);
         if (environments.Count > 0)
         {
             universe = universe.And(environments.Aggregate((a, b) => a.Or(b)));
