@@ -9,6 +9,7 @@ using PythonEnv.Diagnostics;
 using PythonEnv.Index;
 using PythonEnv.Inputs;
 using PythonEnv.Locking;
+using PythonEnv.Workflows;
 
 namespace PythonEnv.Sdk.Tasks;
 

@@ -527,7 +527,7 @@ public static class PylockReader
         /// <summary>PYENV3002 at the line; every mode refuses such a lock, so the message says how to get a valid one.</summary>
         private PythonEnvException Error(int line, string message) =>
             new(DiagnosticCodes.InvalidLock,
-                $"{Path.GetFileName(_path)} is invalid: {message} Fix that line, or delete the file and run '{LockWorkflow.FixCommand}' to re-lock.",
+                $"{Path.GetFileName(_path)} is invalid: {message} Fix that line, or delete the file and run '{PylockFile.FixCommand}' to re-lock.",
                 _path, line);
     }
 }

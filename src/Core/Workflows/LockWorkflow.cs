@@ -8,23 +8,11 @@ using PythonEnv.Diagnostics;
 using PythonEnv.Environments;
 using PythonEnv.Index;
 using PythonEnv.Inputs;
+using PythonEnv.Locking;
 using PythonEnv.Packaging;
 using PythonEnv.Resolution;
 
-namespace PythonEnv.Locking;
-
-/// <summary>What <c>PythonLock</c> does with drift (<c>PythonLockMode</c>).</summary>
-public enum LockMode
-{
-    /// <summary>Re-resolve and rewrite the lock when the declarations drifted from it.</summary>
-    Update,
-
-    /// <summary>Never write; drift is PYENV3001.</summary>
-    Locked,
-
-    /// <summary>No check at all.</summary>
-    Frozen,
-}
+namespace PythonEnv.Workflows;
 
 /// <summary>The settings of one <c>PythonLock</c> run besides the declarations.</summary>
 public sealed class LockRequest
@@ -87,7 +75,7 @@ public sealed record LockOutcome(bool Written, IReadOnlyList<string> Drift, IRea
 public static class LockWorkflow
 {
     /// <summary>The command a Locked-mode failure tells the user to run.</summary>
-    public const string FixCommand = "dotnet build -t:PythonLock -p:PythonLockMode=Update";
+    public const string FixCommand = PylockFile.FixCommand;
 
     public static LockOutcome Run(ProjectDeclarations declarations, IndexClientOptions index, LockRequest request, CancellationToken cancellationToken = default)
     {
