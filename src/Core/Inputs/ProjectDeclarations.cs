@@ -202,9 +202,8 @@ public sealed class ProjectDeclarations
         }
     }
 
-    /// <summary>Every environment the declarations can apply in: requires-python's (else Python 3.8 and later).</summary>
-    private static MarkerExpression Universe(string? requiresPython) => Resolution.PythonResolver.RequiresPythonMarker(
-        requiresPython is not null && SpecifierSet.TryParse(requiresPython, out var range) ? range : SpecifierSet.Parse(">=3.8"));
+    /// <summary>Every environment the declarations can apply in: requires-python's (else the one default).</summary>
+    private static MarkerExpression Universe(string? requiresPython) => RequiresPythonRange.Marker(RequiresPythonRange.ParseOrDefault(requiresPython));
 
     /// <summary>True when both markers can hold at once in an environment the project allows (the marker algebra decides).</summary>
     private static bool Overlap(MarkerExpression? left, MarkerExpression? right, MarkerExpression universe) =>
