@@ -98,6 +98,7 @@ public sealed class PythonSync : PythonIndexTask
         }
         Log.LogMessage(result.UpToDate ? MessageImportance.Normal : MessageImportance.High,
             $"PythonSync: {result.Summary} (total {clock.Elapsed.TotalMilliseconds:0} ms, Python {interpreter.Version})");
+        Log.LogMessage(MessageImportance.Low, $"PythonSync: where the time went: {result.Phases}");
 
         var hostValues = new Dictionary<string, string>
         {

@@ -59,6 +59,9 @@ public sealed record SyncResult(
     /// </summary>
     public IReadOnlyList<string> Drift { get; init; } = Array.Empty<string>();
 
+    /// <summary>Where the sync's time went.</summary>
+    public SyncPhases Phases { get; init; } = new();
+
     /// <summary>The summary line the PythonSync target logs.</summary>
     public string Summary => UpToDate
         ? $"{Venv.Root} is up to date ({Unchanged} packages, {Elapsed.TotalMilliseconds:0} ms)"
@@ -88,12 +91,14 @@ public static class EnvironmentSync
         InstallPlan plan, PythonInterpreter interpreter, string venvRoot, SyncOptions options, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
+        var phases = new SyncPhases();
         venvRoot = Path.GetFullPath(venvRoot);
         var log = options.Log ?? (_ => { });
         var lockPath = Path.Combine(options.CacheDirectory, "locks", "venv-" + Hashing.Sha256Hex(Encoding.UTF8.GetBytes(
             FileSystem.IsWindows ? venvRoot.ToLowerInvariant() : venvRoot)).Substring(0, 24) + ".lock");
         using var venvLock = await FileLock.AcquireAsync(lockPath, "the virtual environment " + venvRoot, cancellationToken: cancellationToken).ConfigureAwait(false);
 
+        phases.Mark("venv lock");
         var fingerprint = plan.Fingerprint(interpreter);
         // Nothing below changes the venv until every wheel is chosen, fetched, unpacked and validated: a plan that
         // cannot be installed (no wheel for a new interpreter, a bad wheel) fails with the old venv whole.
@@ -109,6 +114,7 @@ public static class EnvironmentSync
             throw new PythonEnvException(error.Code, $"{error.Message} {venvRoot}, made for another interpreter, was left as it was.", error.File, error.Line, inner: error);
         }
 
+        phases.Mark("choose wheels");
         var installed = reusable ? ScanInstalled(venv) : new Dictionary<string, List<InstalledDistribution>>(StringComparer.Ordinal);
         var stamp = reusable ? ReadStamp(venvRoot) : null;
         var drift = stamp?.Installed is { } recorded ? Drift(recorded, installed) : new List<(string Name, string Line)>();
@@ -129,9 +135,10 @@ public static class EnvironmentSync
             }
             work.Add((package, artifact));
         }
+        phases.Mark("scan venv");
         if (reusable && stamp?.Fingerprint == fingerprint && work.Count == 0 && installed.Keys.All(wanted.ContainsKey) && unowned.Count == 0)
         {
-            return new SyncResult(venv, false, true, Array.Empty<string>(), Array.Empty<string>(), Array.Empty<string>(), plan.Packages.Count, clock.Elapsed);
+            return new SyncResult(venv, false, true, Array.Empty<string>(), Array.Empty<string>(), Array.Empty<string>(), plan.Packages.Count, clock.Elapsed) { Phases = phases };
         }
 
         // Everything that can fail for reasons outside the venv (network, hashes, bad wheels, builds) happens
@@ -140,14 +147,16 @@ public static class EnvironmentSync
         // A distribution altered by hand may have been edited in place, and so through its hard links in the cache.
         var suspect = new HashSet<string>(drift.Select(d => d.Name)
             .Concat(installed.Where(p => p.Value.Any(d => d.Damage is not null)).Select(p => p.Key)), StringComparer.Ordinal);
-        var prepared = await PrepareAsync(work, cache, options, interpreter, suspect, cancellationToken).ConfigureAwait(false);
+        var prepared = await ArtifactPipeline.PrepareAsync(work, cache, options, interpreter, suspect, cancellationToken).ConfigureAwait(false);
+        phases.Mark("fetch and unpack");
 
         // Every install worked out and checked (identity, targets, entry points), then checked against each other
         // and against the distributions that stay: two packages may not own one file.
-        var installs = prepared.Select(p => (p.Package, Install: Located(p.Package, () => WheelInstaller.Plan(p.Wheel.Wheel, venv, p.Package.Requested, p.Wheel.SourceSha256, p.Package)))).ToList();
+        var installs = Parallelism.Map(prepared, p => (p.Package, Install: Located(p.Package, () => WheelInstaller.Plan(p.Wheel.Wheel, venv, p.Package.Requested, p.Wheel.SourceSha256, p.Package))), cancellationToken);
         var staying = installed.Where(p => wanted.ContainsKey(p.Key) && !installs.Any(i => i.Package.NormalizedName == p.Key))
             .SelectMany(p => p.Value).ToList();
         var keep = FileOwners.Check(staying, installs, venv);
+        phases.Mark("plan and check installs");
 
         // From here the venv changes: no stamp until it matches the plan again.
         var created = false;
@@ -160,6 +169,7 @@ public static class EnvironmentSync
             }
         }
         FileSystem.DeleteFile(Path.Combine(venvRoot, StampFile));
+        phases.Mark("create venv");
         var removed = new List<string>();
         foreach (var pair in installed.Where(p => !wanted.ContainsKey(p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal))
         {
@@ -195,12 +205,13 @@ public static class EnvironmentSync
                 previous[package.NormalizedName] = dist.Version;
             }
         }
+        phases.Mark("uninstall");
         var added = new List<string>();
         var replaced = new List<string>();
+        InstallWriter.Apply(installs.Select(i => i.Install).ToList(), cancellationToken);
         foreach (var (package, install) in installs)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            install.Apply();
+            cancellationToken.ThrowIfCancellationRequested(); // a build stopped now leaves no stamp
             var fileName = install.Wheel.FileName;
             if (!previous.TryGetValue(package.NormalizedName, out var before))
             {
@@ -219,8 +230,10 @@ public static class EnvironmentSync
             }
         }
 
+        phases.Mark("link files");
         WriteStamp(venvRoot, fingerprint, interpreter, plan, prepared.ToDictionary(p => p.Package.NormalizedName, p => p.Wheel.SourceSha256, StringComparer.Ordinal), installed);
-        return new SyncResult(venv, created, false, added, replaced, removed, unchanged, clock.Elapsed) { Drift = drift.Select(d => d.Line).ToList() };
+        phases.Mark("stamp");
+        return new SyncResult(venv, created, false, added, replaced, removed, unchanged, clock.Elapsed) { Drift = drift.Select(d => d.Line).ToList(), Phases = phases };
     }
 
     /// <summary>
@@ -386,55 +399,6 @@ public static class EnvironmentSync
                                  : "but no build was configured."));
         }
         return package.Sdist;
-    }
-
-    private static async Task<List<(PlannedPackage Package, (UnpackedWheel Wheel, string SourceSha256) Wheel)>> PrepareAsync(
-        List<(PlannedPackage Package, PlannedArtifact Artifact)> work, WheelCache cache, SyncOptions options,
-        PythonInterpreter interpreter, ISet<string> suspect, CancellationToken cancellationToken)
-    {
-        using var throttle = new SemaphoreSlim(Math.Max(2, Environment.ProcessorCount));
-        var tasks = work.Select(async item =>
-        {
-            await throttle.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                var verify = suspect.Contains(item.Package.NormalizedName);
-                try
-                {
-                    return (item.Package, await PrepareOneAsync(item.Package, item.Artifact, cache, options, interpreter, verify, cancellationToken).ConfigureAwait(false));
-                }
-                catch (PythonEnvException error)
-                {
-                    throw At(item.Package, error);
-                }
-            }
-            finally
-            {
-                throttle.Release();
-            }
-        }).ToList();
-        return (await Task.WhenAll(tasks).ConfigureAwait(false)).ToList();
-    }
-
-    private static async Task<(UnpackedWheel Wheel, string SourceSha256)> PrepareOneAsync(
-        PlannedPackage package, PlannedArtifact artifact, WheelCache cache, SyncOptions options, PythonInterpreter interpreter,
-        bool verify, CancellationToken cancellationToken)
-    {
-        if (artifact.IsWheel && cache.TryGet(artifact.Sha256, verify) is { } cached)
-        {
-            return (cached, artifact.Sha256);
-        }
-        var file = await FetchAsync(artifact, options, cancellationToken).ConfigureAwait(false);
-        if (artifact.IsWheel)
-        {
-            return (await cache.AddAsync(file, artifact.FileName, artifact.Sha256, verify, cancellationToken).ConfigureAwait(false), artifact.Sha256);
-        }
-        var (wheelPath, wheelSha) = await options.SdistBuilder!.BuildAsync(package, file, artifact.Sha256, interpreter, options, cancellationToken).ConfigureAwait(false);
-        if (cache.TryGet(wheelSha, verify) is { } built)
-        {
-            return (built, artifact.Sha256);
-        }
-        return (await cache.AddAsync(wheelPath, Path.GetFileName(wheelPath), wheelSha, verify, cancellationToken).ConfigureAwait(false), artifact.Sha256);
     }
 
     /// <summary>A local path to the artifact, checked against the lock's size and sha256.</summary>
