@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Threading;
+using PythonEnv.IO;
 
 namespace PythonEnv.Environments;
 
@@ -20,7 +21,7 @@ internal static class InstallWriter
         Parallelism.ForEach(installs, install =>
         {
             Directory.CreateDirectory(install.DistInfoTarget);
-            FileSystem.WriteAtomically(Path.Combine(install.DistInfoTarget, "RECORD"), Encoding.UTF8.GetBytes(install.Record));
+            AtomicFile.Write(Path.Combine(install.DistInfoTarget, "RECORD"), Encoding.UTF8.GetBytes(install.Record));
         }, cancellationToken);
 
         // A path two distributions share (the same bytes: FileOwners checked) is written once, by the later one.
@@ -38,7 +39,7 @@ internal static class InstallWriter
             {
                 File.WriteAllBytes(target, content);
             }
-            FileSystem.WriteAtomically(Path.Combine(install.DistInfoTarget, WheelInstaller.SourceFile), install.CompletionMarker);
+            AtomicFile.Write(Path.Combine(install.DistInfoTarget, WheelInstaller.SourceFile), install.CompletionMarker);
         }, cancellationToken);
     }
 
