@@ -57,12 +57,14 @@ public sealed class PythonLock : PythonIndexTask
         }
 
         var index = IndexOptions();
+        using var progress = NewProgress("PythonLock: ");
         var outcome = LockWorkflow.Run(declarations, index, new LockRequest
         {
+            Progress = progress,
             LockPath = LockFile,
             Mode = mode,
             Upgrade = PythonProperties.Upgrade(Upgrade),
-            Environments = PropertyLists.Items(Environments),
+            Environments = PropertyLists.Markers(Environments),
             Resolution = PythonProperties.Name(PythonProperties.Resolution(Resolution)),
             Prerelease = PythonProperties.Name(PythonProperties.Prerelease(Prerelease)),
             PythonVersion = PythonVersion,
@@ -79,6 +81,7 @@ public sealed class PythonLock : PythonIndexTask
             ? $"PythonLock: wrote {LockFile} ({outcome.PackageChanges.Count} package change(s), {clock.Elapsed.TotalMilliseconds:0} ms)"
             : $"PythonLock: {Path.GetFileName(LockFile)} is up to date ({clock.Elapsed.TotalMilliseconds:0} ms)";
         Log.LogMessage(outcome.Written ? MessageImportance.High : MessageImportance.Normal, summary);
+        LogPhases("PythonLock: ", progress);
         Record(declarations.Files);
         return !Log.HasLoggedErrors;
     }

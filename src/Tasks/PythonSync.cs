@@ -79,7 +79,8 @@ public sealed class PythonSync : PythonIndexTask
         var interpreter = discovery.FindAsync(Cancellation).GetAwaiter().GetResult();
         var plan = LockInstallPlan.Create(lockFile, LockFile, interpreter, extras: PropertyLists.Names(InstallExtras), groups: PropertyLists.Names(InstallGroups));
 
-        using var client = new IndexClient(indexOptions);
+        using var progress = NewProgress("PythonSync: ");
+        using var client = new IndexClient(indexOptions with { Progress = progress });
         var options = new SyncOptions
         {
             CacheDirectory = indexOptions.CacheDir,
@@ -88,8 +89,10 @@ public sealed class PythonSync : PythonIndexTask
             // Build requirements of sdists are resolved and installed by this engine, from the same indexes.
             SdistBuilder = BuildRequirementsResolver.CreateBuilder(client),
             Log = line => Log.LogMessage(MessageImportance.High, "PythonSync: " + line),
+            Progress = progress,
         };
         var result = EnvironmentSync.SyncAsync(plan, interpreter, VenvDir, options, Cancellation).GetAwaiter().GetResult();
+        LogPhases("PythonSync: ", progress);
         if (result.Drift.Count > 0)
         {
             Log.LogWarning(null, DiagnosticCodes.VenvDrifted, null, result.Venv.Root, 0, 0, 0, 0,

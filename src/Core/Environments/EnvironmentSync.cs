@@ -45,6 +45,9 @@ public sealed class SyncOptions
 
     /// <summary>Receives one line per change (install, remove, replace, venv creation).</summary>
     public Action<string>? Log { get; init; }
+
+    /// <summary>Told about unpacks, builds and links while they run (downloads report through the index client).</summary>
+    public IProgressReporter? Progress { get; init; }
 }
 
 /// <summary>What a sync did.</summary>
@@ -109,6 +112,8 @@ public static class EnvironmentSync
             throw new PythonEnvException(error.Code, $"{error.Message} {venvRoot}, made for another interpreter, was left as it was.", error.File, error.Line, inner: error);
         }
 
+        // Every artifact this lock uses counts as used now, installed or not (what a cache prune keeps).
+        Cache.CacheUsage.Touch(options.CacheDirectory, chosen.Select(c => c.Artifact.Sha256));
         var installed = reusable ? ScanInstalled(venv) : new Dictionary<string, List<InstalledDistribution>>(StringComparer.Ordinal);
         var stamp = reusable ? ReadStamp(venvRoot) : null;
         var drift = stamp?.Installed is { } recorded ? Drift(recorded, installed) : new List<(string Name, string Line)>();
@@ -200,7 +205,10 @@ public static class EnvironmentSync
         foreach (var (package, install) in installs)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            install.Apply();
+            using (options.Progress?.Start(ProgressPhase.Link, $"{package.Name} {package.Version}"))
+            {
+                install.Apply();
+            }
             var fileName = install.Wheel.FileName;
             if (!previous.TryGetValue(package.NormalizedName, out var before))
             {
@@ -427,14 +435,24 @@ public static class EnvironmentSync
         var file = await FetchAsync(artifact, options, cancellationToken).ConfigureAwait(false);
         if (artifact.IsWheel)
         {
-            return (await cache.AddAsync(file, artifact.FileName, artifact.Sha256, verify, cancellationToken).ConfigureAwait(false), artifact.Sha256);
+            using (options.Progress?.Start(ProgressPhase.Unpack, artifact.FileName, null))
+            {
+                return (await cache.AddAsync(file, artifact.FileName, artifact.Sha256, verify, cancellationToken).ConfigureAwait(false), artifact.Sha256);
+            }
         }
-        var (wheelPath, wheelSha) = await options.SdistBuilder!.BuildAsync(package, file, artifact.Sha256, interpreter, options, cancellationToken).ConfigureAwait(false);
+        string wheelPath, wheelSha;
+        using (options.Progress?.Start(ProgressPhase.Build, $"{package.Name} {package.Version} from {artifact.FileName}"))
+        {
+            (wheelPath, wheelSha) = await options.SdistBuilder!.BuildAsync(package, file, artifact.Sha256, interpreter, options, cancellationToken).ConfigureAwait(false);
+        }
         if (cache.TryGet(wheelSha, verify) is { } built)
         {
             return (built, artifact.Sha256);
         }
-        return (await cache.AddAsync(wheelPath, Path.GetFileName(wheelPath), wheelSha, verify, cancellationToken).ConfigureAwait(false), artifact.Sha256);
+        using (options.Progress?.Start(ProgressPhase.Unpack, Path.GetFileName(wheelPath), null))
+        {
+            return (await cache.AddAsync(wheelPath, Path.GetFileName(wheelPath), wheelSha, verify, cancellationToken).ConfigureAwait(false), artifact.Sha256);
+        }
     }
 
     /// <summary>A local path to the artifact, checked against the lock's size and sha256.</summary>

@@ -552,6 +552,7 @@ public sealed class IndexClient : IDisposable
 
         Directory.CreateDirectory(_archives);
         var temp = Path.Combine(_archives, "." + Guid.NewGuid().ToString("N") + ".download");
+        using var progress = _options.Progress?.Start(ProgressPhase.Download, filename, size);
         try
         {
             using var hasher = new Hashing(hashes);
@@ -583,7 +584,7 @@ public sealed class IndexClient : IDisposable
 
                         hasher.Reset();
                         using var target = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None);
-                        await attempt.CopyBodyAsync(response, target, hasher.Append).ConfigureAwait(false);
+                        await attempt.CopyBodyAsync(response, target, (buffer, count) => { hasher.Append(buffer, count); progress?.Advance(count); }).ConfigureAwait(false);
                         return true;
                     },
                     filename,
