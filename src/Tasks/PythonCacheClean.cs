@@ -37,7 +37,7 @@ public sealed class PythonCacheClean : PythonIndexTask
             }
             result = CacheCleaner.PruneAsync(cache, TimeSpan.FromDays(days), cancellationToken: Cancellation).GetAwaiter().GetResult();
         }
-        Log.LogMessage(MessageImportance.High, $"PythonCacheClean: {cache}: {result.Describe()}.");
+        Log.LogMessage(MessageImportance.High, $"{(string.IsNullOrWhiteSpace(MaxAgeDays) ? "PythonCacheClean" : "PythonCachePrune")}: {cache}: {result.Describe()}.");
         return true;
     }
 }

@@ -29,8 +29,8 @@ public sealed class PythonOutdated : PythonIndexTask
             Log.LogMessage(MessageImportance.High, $"PythonOutdated: all {lockFile.Packages.Select(p => p.Name).Distinct().Count()} locked packages are at their newest version.");
             return true;
         }
-        var width = outdated.Max(p => p.Name.Length);
-        var lockedWidth = outdated.Max(p => string.Join(", ", p.Locked).Length);
+        var width = outdated.Select(p => p.Name.Length).Append("Package".Length).Max();
+        var lockedWidth = outdated.Select(p => string.Join(", ", p.Locked).Length).Append("Locked".Length).Max();
         Log.LogMessage(MessageImportance.High, $"{"Package".PadRight(width)}  {"Locked".PadRight(lockedWidth)}  Latest");
         foreach (var package in outdated)
         {

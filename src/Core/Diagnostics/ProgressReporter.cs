@@ -178,7 +178,7 @@ public sealed class ThrottledProgress : IProgressReporter, IDisposable
             var done = Done;
             if (done == 0 && total is null)
             {
-                return string.Format(CultureInfo.InvariantCulture, "{0} {1} ({2:0} s)", verb, subject, elapsed.TotalSeconds);
+                return string.Format(CultureInfo.InvariantCulture, "{0} {1} ({2:0.0} s)", verb, subject, elapsed.TotalSeconds);
             }
             var rate = elapsed.TotalSeconds > 0 ? (long)(done / elapsed.TotalSeconds) : 0;
             var amount = total is { } all ? $"{ByteSize.Format(done)} of {ByteSize.Format(all)}" : ByteSize.Format(done);

@@ -77,7 +77,7 @@ public sealed record RunCommand(string? Script, string? Module, IReadOnlyList<st
 
 /// <summary>
 /// Runs a command in the synced venv, as <c>uv run</c> does: the venv's python, <c>VIRTUAL_ENV</c> set and its scripts
-/// folder first on <c>PATH</c>, <c>PYTHONHOME</c> unset, and the host values as <c>PYTHONENV_*</c> variables (the names
+/// folder first on <c>PATH</c>, <c>PYTHONHOME</c> unset, <c>PYTHONUNBUFFERED</c> set (its output is streamed), and the host values as <c>PYTHONENV_*</c> variables (the names
 /// of <see cref="HostValues"/>, upper case with <c>_</c> between words: <c>PYTHONENV_PYTHON_LIBRARY</c>).
 /// </summary>
 public static class ScriptRun
@@ -94,6 +94,8 @@ public static class ScriptRun
         variables["VIRTUAL_ENV"] = hostValues[HostValues.PythonPrefix];
         variables["PATH"] = Path.GetDirectoryName(python) + Path.PathSeparator + System.Environment.GetEnvironmentVariable("PATH");
         variables["PYTHONHOME"] = null;
+        // Its output goes through a pipe, where Python would buffer it until exit: line by line, as on a terminal.
+        variables["PYTHONUNBUFFERED"] = System.Environment.GetEnvironmentVariable("PYTHONUNBUFFERED") ?? "1";
         return variables;
     }
 

@@ -56,7 +56,7 @@ public sealed class ThrottledProgressTests
         {
         }
 
-        CollectionAssert.AreEqual(new[] { "Building numpy 2.1.0 from numpy-2.1.0.tar.gz (3 s) (+1 more)" }, _lines);
+        CollectionAssert.AreEqual(new[] { "Building numpy 2.1.0 from numpy-2.1.0.tar.gz (3.0 s) (+1 more)" }, _lines);
         CollectionAssert.AreEqual(new[] { "unpack: 1 wheel in 2.0 s", "build: 1 sdist in 3.0 s", "link: 1 package in 0.0 s" }, (System.Collections.ICollection)progress.Summary());
     }
 
