@@ -144,8 +144,8 @@ public sealed class DailyCommandsTests : SdkTest
 
         Assert.AreNotEqual(0, failed.ExitCode);
         StringAssert.Contains(failed.Output, "failing on purpose", "stderr is streamed");
-        Assert.IsTrue(failed.Output.IndexOf("hello from big 1.0", StringComparison.Ordinal) < failed.Output.IndexOf("failing on purpose", StringComparison.Ordinal),
-            "output lines come in the order the script printed them:\n" + failed.Output);
+        Assert.IsTrue(failed.Output.IndexOf("args=fail", StringComparison.Ordinal) < failed.Output.IndexOf("hello from big 1.0", StringComparison.Ordinal),
+            "output lines come in the order the script printed them (the two streams are two pipes: no order between them):\n" + failed.Output);
         var error = failed.Errors.Single();
         Assert.AreEqual("PYENV9001", error.Code);
         StringAssert.Contains(error.Message, "train.py exited with code 3");
