@@ -50,6 +50,7 @@ public sealed class ThrottledProgress : IProgressReporter, IDisposable
     private readonly List<Operation> _running = [];
     private readonly Dictionary<ProgressPhase, PhaseTotals> _phases = [];
     private TimeSpan _lastReport = TimeSpan.MinValue;
+    private bool _disposed;
 
     /// <param name="report">Receives each progress line.</param>
     /// <param name="interval">The shortest time between two lines (and how long work runs before its first line).</param>
@@ -89,19 +90,19 @@ public sealed class ThrottledProgress : IProgressReporter, IDisposable
     /// <summary>Reports the running work when the last line is an interval old (the timer calls it; so does every advance).</summary>
     public void Tick()
     {
-        string? line = null;
+        // The line is reported under the lock: once Dispose has returned, no timer callback reports any more (a task
+        // must not log after it ends).
         lock (_gate)
         {
             var now = _clock();
             var oldest = _running.OrderBy(o => o.Started).FirstOrDefault();
-            if (oldest is null || now - oldest.Started < _interval || (_lastReport != TimeSpan.MinValue && now - _lastReport < _interval))
+            if (_disposed || oldest is null || now - oldest.Started < _interval || (_lastReport != TimeSpan.MinValue && now - _lastReport < _interval))
             {
                 return;
             }
             _lastReport = now;
-            line = oldest.Describe(now) + (_running.Count > 1 ? $" (+{_running.Count - 1} more)" : "");
+            _report(oldest.Describe(now) + (_running.Count > 1 ? $" (+{_running.Count - 1} more)" : ""));
         }
-        _report(line);
     }
 
     /// <summary>One line per phase that had work, in phase order: <c>download: 3 files, 2.0 GiB in 41.2 s</c>.</summary>
@@ -113,7 +114,14 @@ public sealed class ThrottledProgress : IProgressReporter, IDisposable
         }
     }
 
-    public void Dispose() => _timer?.Dispose();
+    public void Dispose()
+    {
+        _timer?.Dispose();
+        lock (_gate)
+        {
+            _disposed = true;
+        }
+    }
 
     private void Finish(Operation operation)
     {

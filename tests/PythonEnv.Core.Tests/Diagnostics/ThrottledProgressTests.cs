@@ -61,6 +61,19 @@ public sealed class ThrottledProgressTests
     }
 
     [TestMethod]
+    public void Nothing_is_reported_once_the_reporter_is_disposed()
+    {
+        var progress = Reporter();
+        var download = progress.Start(ProgressPhase.Download, "a.whl", 10);
+        progress.Dispose();
+        _now = TimeSpan.FromSeconds(5);
+        download.Advance(5);
+        progress.Tick();
+
+        Assert.AreEqual(0, _lines.Count, "a task must not log after it ends");
+    }
+
+    [TestMethod]
     public void Nothing_to_do_reports_nothing()
     {
         using var progress = Reporter();
