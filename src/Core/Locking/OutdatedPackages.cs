@@ -58,7 +58,7 @@ public static class OutdatedPackages
     /// <summary>Where a file installs: its wheel tags' environments and its Requires-Python.</summary>
     private static MarkerExpression InstallsWhere(DistributionFile file)
     {
-        var python = file.RequiresPython is { } specifiers ? PythonResolver.RequiresPythonMarker(specifiers) : MarkerExpression.Always;
+        var python = file.RequiresPython is { } specifiers ? RequiresPythonRange.Marker(specifiers) : MarkerExpression.Always;
         return file.Wheel is { } wheel ? WheelMarkers.Of(wheel).And(python) : python;
     }
 }
