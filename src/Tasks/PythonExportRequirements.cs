@@ -20,10 +20,10 @@ public sealed class PythonExportRequirements : Task
     /// <inheritdoc cref="PythonIndexTask.PropertySearchFiles"/>
     public string[] PropertySearchFiles { get; set; } = Array.Empty<string>();
 
-    /// <summary>Dependency groups to include besides the main dependencies, separated by <c>;</c>.</summary>
+    /// <summary>Dependency groups to include besides the main dependencies, separated by <c>;</c>, <c>,</c> or spaces.</summary>
     public string? Groups { get; set; }
 
-    /// <summary>The project's extras to include, separated by <c>;</c>.</summary>
+    /// <summary>The project's extras to include, separated by <c>;</c>, <c>,</c> or spaces.</summary>
     public string? Extras { get; set; }
 
     public override bool Execute()
@@ -38,7 +38,7 @@ public sealed class PythonExportRequirements : Task
 
             var lockFile = PylockReader.Load(LockFile);
             var extras = LockSelection.KnownExtras(lockFile, PropertyLists.Names(Extras), "PythonExportExtras", LockFile);
-            RequirementsExport.Save(OutputFile, lockFile, PropertyLists.Items(Groups), Path.GetDirectoryName(Path.GetFullPath(LockFile))!, extras);
+            RequirementsExport.Save(OutputFile, lockFile, PropertyLists.Names(Groups), Path.GetDirectoryName(Path.GetFullPath(LockFile))!, extras);
             Log.LogMessage(MessageImportance.High, $"PythonExportRequirements: wrote {OutputFile}");
             return true;
         }

@@ -67,12 +67,14 @@ public sealed class PythonLock : PythonIndexTask
         }
 
         var index = IndexOptions();
+        using var progress = NewProgress("PythonLock: ");
         var outcome = LockWorkflow.Run(declarations, index, new LockRequest
         {
+            Progress = progress,
             LockPath = LockFile,
             Mode = mode,
             Upgrade = PythonProperties.Upgrade(Upgrade),
-            Environments = PropertyLists.Items(Environments),
+            Environments = PropertyLists.Markers(Environments),
             Resolution = PythonProperties.Resolution(Resolution),
             Prerelease = PythonProperties.Prerelease(Prerelease),
             PythonVersion = PythonVersion,
@@ -91,6 +93,7 @@ public sealed class PythonLock : PythonIndexTask
             ? $"PythonLock: wrote {LockFile} ({outcome.PackageChanges.Count} package change(s), {clock.Elapsed.TotalMilliseconds:0} ms)"
             : $"PythonLock: {Path.GetFileName(LockFile)} is up to date ({clock.Elapsed.TotalMilliseconds:0} ms)";
         Log.LogMessage(outcome.Written ? MessageImportance.High : MessageImportance.Normal, summary);
+        LogPhases("PythonLock: ", progress);
         Record(declarations.Files);
         return !Log.HasLoggedErrors;
     }

@@ -45,7 +45,7 @@ internal static class PythonProperties
 
     /// <summary>
     /// <c>PythonUpgrade</c>: <c>true</c> (every package), <c>false</c> or empty (none), or package names separated by
-    /// <c>;</c> or <c>,</c>; returned in the form the lock workflow takes (<c>true</c>, <c>false</c> or <c>a;b</c>).
+    /// <c>;</c>, <c>,</c> or spaces; returned in the form the lock workflow takes (<c>true</c>, <c>false</c> or <c>a;b</c>).
     /// </summary>
     public static string Upgrade(string? value)
     {
@@ -60,7 +60,7 @@ internal static class PythonProperties
         {
             if (!PackageName.IsValid(name) || Booleans.Contains(name, StringComparer.OrdinalIgnoreCase))
             {
-                throw Invalid(UpgradeName, value!, $"'{name}' is not a package name. Use true, false, or package names separated by ';'");
+                throw Invalid(UpgradeName, value!, $"'{name}' is not a package name. Use true, false, or package names separated by ';', ',' or spaces");
             }
         }
 

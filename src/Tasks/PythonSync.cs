@@ -52,8 +52,10 @@ public sealed class PythonSync : PythonIndexTask
 
     protected override bool Run()
     {
-        var outcome = SyncWorkflow.Run(IndexOptions() with { CredentialUrls = RequirementsFileCredentials(RequirementsFiles) }, new SyncRequest
+        using var progress = NewProgress("PythonSync: ");
+        var outcome = SyncWorkflow.Run(IndexOptions() with { CredentialUrls = RequirementsFileCredentials(RequirementsFiles), Progress = progress }, new SyncRequest
         {
+            Progress = progress,
             LockPath = LockFile,
             VenvDir = VenvDir,
             ProjectDirectory = ProjectDirectory,
@@ -71,6 +73,7 @@ public sealed class PythonSync : PythonIndexTask
             Detail = line => Log.LogMessage(MessageImportance.Low, "PythonSync: " + line),
             Warn = warning => Diagnostics.LogWarning(Log, warning),
         }, Cancellation);
+        LogPhases("PythonSync: ", progress);
         HostValueItems = HostValues.All.Select(name => (ITaskItem)new TaskItem(HostValues.Key(name), new Dictionary<string, string> { ["Value"] = outcome.HostValues[name] })).ToArray();
         return !Log.HasLoggedErrors;
     }

@@ -35,4 +35,10 @@ public sealed class ServerSwitches
 
     /// <summary><c>Cache-Control</c> of files and metadata files. Null sends none.</summary>
     public string? FileCacheControl { get; set; } = "max-age=365000000, immutable, public";
+
+    /// <summary>
+    /// Sends distribution files (<c>/files/</c>, not <c>.metadata</c>) at about this many bytes a second, in tenth-of-a-second
+    /// chunks: a slow download, for progress reporting. Null sends them at full speed.
+    /// </summary>
+    public long? FileBytesPerSecond { get; set; }
 }

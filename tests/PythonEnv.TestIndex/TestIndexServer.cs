@@ -179,6 +179,11 @@ public sealed class TestIndexServer : IAsyncDisposable
             if (hasBody) response.ContentLength = reply.Body.Length;
             if (!hasBody || HttpMethods.IsHead(request.Method)) return;
 
+            if (Switches.FileBytesPerSecond is long rate && path.StartsWith("/files/", StringComparison.Ordinal) && !path.EndsWith(".metadata", StringComparison.Ordinal))
+            {
+                await WriteThrottledAsync(response, reply.Body, rate, cancel.Token).ConfigureAwait(false);
+                return;
+            }
             int split = fault?.AfterBytes is int n && fault.Kind != FaultKind.Fail ? Math.Clamp(n, 0, reply.Body.Length) : reply.Body.Length;
             await response.Body.WriteAsync(reply.Body.AsMemory(0, split), cancel.Token).ConfigureAwait(false);
             if (split == reply.Body.Length) return;
@@ -195,6 +200,18 @@ public sealed class TestIndexServer : IAsyncDisposable
         {
             // The client gave up or the server is stopping: nothing more to send.
             context.Abort();
+        }
+    }
+
+    /// <summary>Sends <paramref name="body"/> a tenth of <paramref name="bytesPerSecond"/> at a time, a tenth of a second apart.</summary>
+    private static async Task WriteThrottledAsync(HttpResponse response, byte[] body, long bytesPerSecond, CancellationToken cancel)
+    {
+        int chunk = (int)Math.Clamp(bytesPerSecond / 10, 1, int.MaxValue);
+        for (int offset = 0; offset < body.Length; offset += chunk)
+        {
+            await response.Body.WriteAsync(body.AsMemory(offset, Math.Min(chunk, body.Length - offset)), cancel).ConfigureAwait(false);
+            await response.Body.FlushAsync(cancel).ConfigureAwait(false);
+            if (offset + chunk < body.Length) await Task.Delay(100, cancel).ConfigureAwait(false);
         }
     }
 

@@ -80,4 +80,18 @@ public static class DiagnosticCodes
     public const string PublishedFileAltered = "PYENV6006";
     /// <summary>Compiling the published environment's bytecode failed.</summary>
     public const string PublishCompileFailed = "PYENV6007";
+    /// <summary>PythonRun needs exactly one of PythonScript and PythonModule.</summary>
+    public const string RunTargetMissing = "PYENV1030";
+    /// <summary>PythonRun's PythonScript names no file.</summary>
+    public const string RunScriptNotFound = "PYENV1031";
+    /// <summary>PythonCacheMaxAge is not a whole number of days (0 or more).</summary>
+    public const string InvalidCacheMaxAge = "PYENV1032";
+    /// <summary>PythonWhy names a package the lock does not hold.</summary>
+    public const string WhyPackageNotLocked = "PYENV1033";
+    /// <summary>The script or module PythonRun ran exited with a code other than 0.</summary>
+    public const string RunFailed = "PYENV9001";
+    /// <summary>A cache clean or prune found the cache in use by other builds for too long.</summary>
+    public const string CacheInUse = "PYENV9002";
+    /// <summary>A daily-loop target (PythonTree, PythonOutdated, PythonRun) found no lock file to work from.</summary>
+    public const string NoLockFile = "PYENV9003";
 }

@@ -111,13 +111,23 @@ internal static class ArtifactPipeline
     {
         if (artifact.IsWheel)
         {
-            return (await cache.AddAsync(file, artifact.FileName, artifact.Sha256, verify, cancellationToken).ConfigureAwait(false), artifact.Sha256);
+            using (options.Progress?.Start(ProgressPhase.Unpack, artifact.FileName, null))
+            {
+                return (await cache.AddAsync(file, artifact.FileName, artifact.Sha256, verify, cancellationToken).ConfigureAwait(false), artifact.Sha256);
+            }
         }
-        var (wheelPath, wheelSha) = await options.SdistBuilder!.BuildAsync(package, file, artifact.Sha256, interpreter, options, cancellationToken).ConfigureAwait(false);
+        string wheelPath, wheelSha;
+        using (options.Progress?.Start(ProgressPhase.Build, $"{package.Name} {package.Version} from {artifact.FileName}"))
+        {
+            (wheelPath, wheelSha) = await options.SdistBuilder!.BuildAsync(package, file, artifact.Sha256, interpreter, options, cancellationToken).ConfigureAwait(false);
+        }
         if (cache.TryGet(wheelSha, verify) is { } built)
         {
             return (built, artifact.Sha256);
         }
-        return (await cache.AddAsync(wheelPath, Path.GetFileName(wheelPath), wheelSha, verify, cancellationToken).ConfigureAwait(false), artifact.Sha256);
+        using (options.Progress?.Start(ProgressPhase.Unpack, Path.GetFileName(wheelPath), null))
+        {
+            return (await cache.AddAsync(wheelPath, Path.GetFileName(wheelPath), wheelSha, verify, cancellationToken).ConfigureAwait(false), artifact.Sha256);
+        }
     }
 }

@@ -51,6 +51,8 @@ public static partial class EnvironmentSync
             throw new PythonEnvException(error.Code, $"{error.Message} {venvRoot}, made for another interpreter, was left as it was.", error.File, error.Line, inner: error);
         }
 
+        // Every artifact this lock uses counts as used now, installed or not (what a cache prune keeps).
+        Cache.CacheUsage.Touch(options.CacheDirectory, chosen.Select(c => c.Artifact.Sha256));
         phases.Mark("choose wheels");
         var installed = reusable ? ScanInstalled(venv) : new Dictionary<string, List<InstalledDistribution>>(StringComparer.Ordinal);
         var stamp = reusable ? ReadStamp(venvRoot) : null;
@@ -145,7 +147,10 @@ public static partial class EnvironmentSync
         phases.Mark("uninstall");
         var added = new List<string>();
         var replaced = new List<string>();
+        // The installs are linked together: each counts as one piece of link work for the whole time.
+        var linking = installs.Select(i => options.Progress?.Start(ProgressPhase.Link, $"{i.Package.Name} {i.Package.Version}")).ToList();
         InstallWriter.Apply(installs.Select(i => i.Install).ToList(), cancellationToken);
+        linking.ForEach(link => link?.Dispose());
         foreach (var (package, install) in installs)
         {
             cancellationToken.ThrowIfCancellationRequested(); // a build stopped now leaves no stamp

@@ -23,8 +23,12 @@ public sealed class FileLock : IDisposable
 
     public string Path { get; }
 
-    /// <summary>Waits (polling) until the lock at <paramref name="path"/> is free and takes it.</summary>
-    public static async Task<FileLock> AcquireAsync(string path, string what, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Waits (polling) until the lock at <paramref name="path"/> is free and takes it. A <paramref name="shared"/> lock
+    /// (read access, read sharing: flock <c>LOCK_SH</c> on POSIX) is held by any number of holders at once, never
+    /// together with an exclusive one.
+    /// </summary>
+    public static async Task<FileLock> AcquireAsync(string path, string what, TimeSpan? timeout = null, bool shared = false, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
         var limit = timeout ?? TimeSpan.FromMinutes(10);
@@ -34,7 +38,9 @@ public sealed class FileLock : IDisposable
         {
             try
             {
-                var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+                var stream = shared
+                    ? new FileStream(path, FileMode.OpenOrCreate, FileAccess.Read, FileShare.Read, 1, FileOptions.None)
+                    : new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
                 return new FileLock(path, stream);
             }
             catch (IOException) when (clock.Elapsed < limit)

@@ -16,10 +16,12 @@ internal static class ProcessRunner
 {
     private static readonly char[] QuotedCharacters = { ' ', '\t', '\n', '"' };
 
+    /// <summary>Runs the process; with <paramref name="onOutputLine"/>/<paramref name="onErrorLine"/>, that stream's lines go there as they come instead of into the result.</summary>
     public static async Task<ProcessResult> RunAsync(
         string fileName, IEnumerable<string> arguments, string? workingDirectory = null,
         IDictionary<string, string?>? environment = null, string? standardInput = null,
-        TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+        TimeSpan? timeout = null, Action<string>? onOutputLine = null, Action<string>? onErrorLine = null,
+        CancellationToken cancellationToken = default)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -53,8 +55,8 @@ internal static class ProcessRunner
         var stderr = new StringBuilder();
         var stdoutDone = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         var stderrDone = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        process.OutputDataReceived += (_, e) => { if (e.Data is null) { stdoutDone.TrySetResult(true); } else { lock (stdout) { stdout.Append(e.Data).Append('\n'); } } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is null) { stderrDone.TrySetResult(true); } else { lock (stderr) { stderr.Append(e.Data).Append('\n'); } } };
+        process.OutputDataReceived += (_, e) => { if (e.Data is null) { stdoutDone.TrySetResult(true); } else if (onOutputLine is not null) { onOutputLine(e.Data); } else { lock (stdout) { stdout.Append(e.Data).Append('\n'); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is null) { stderrDone.TrySetResult(true); } else if (onErrorLine is not null) { onErrorLine(e.Data); } else { lock (stderr) { stderr.Append(e.Data).Append('\n'); } } };
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

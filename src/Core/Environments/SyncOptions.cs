@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using PythonEnv.Diagnostics;
 using PythonEnv.IO;
 using PythonEnv.Packaging;
 
@@ -44,4 +45,7 @@ public sealed class SyncOptions
 
     /// <summary>Receives one line per change (install, remove, replace, venv creation).</summary>
     public Action<string>? Log { get; init; }
+
+    /// <summary>Told about unpacks, builds and links while they run (downloads report through the index client).</summary>
+    public IProgressReporter? Progress { get; init; }
 }

@@ -77,6 +77,7 @@ public sealed partial class IndexClient
 
         Directory.CreateDirectory(_archives);
         var temp = Path.Combine(_archives, "." + Guid.NewGuid().ToString("N") + ".download");
+        using var progress = _options.Progress?.Start(ProgressPhase.Download, filename, size);
         try
         {
             using var hasher = new Hashing(hashes);
@@ -108,7 +109,7 @@ public sealed partial class IndexClient
 
                         hasher.Reset();
                         using var target = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None);
-                        await attempt.CopyBodyAsync(response, target, hasher.Append).ConfigureAwait(false);
+                        await attempt.CopyBodyAsync(response, target, (buffer, count) => { hasher.Append(buffer, count); progress?.Advance(count); }).ConfigureAwait(false);
                         return true;
                     },
                     filename,

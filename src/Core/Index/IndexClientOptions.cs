@@ -69,6 +69,9 @@ public sealed record IndexClientOptions
     /// <summary>Receives progress and retry messages; URLs in them never carry credentials.</summary>
     public Action<string>? Log { get; init; }
 
+    /// <summary>Told the bytes of each download as they arrive (<see cref="IProgressReporter"/>); null reports nothing.</summary>
+    public IProgressReporter? Progress { get; init; }
+
     /// <summary>
     /// Builds options from the MSBuild properties (<c>PythonIndexUrl</c>, <c>PythonExtraIndexUrls</c>,
     /// <c>PythonFindLinks</c>, <c>PythonCacheDir</c>, <c>PythonOffline</c>); lists are <c>;</c>-separated.

@@ -66,6 +66,9 @@ public sealed class LockRequest
 
     public Action<string> Log { get; init; } = _ => { };
 
+    /// <summary>Told when a resolution runs and how long it takes; null reports nothing.</summary>
+    public IProgressReporter? Progress { get; init; }
+
     /// <summary>
     /// Warnings with their code and place: what the resolution worked around (PYENV2002, at no user file: the
     /// task puts it at the lock) and extras a package does not provide (PYENV2003, at the declaration).
@@ -160,6 +163,7 @@ public static class LockWorkflow
         // Upgraded packages must see versions published since their pages were cached; the others may use the cache.
         var refresh = upgradeAll ? CacheRefresh.All : CacheRefresh.Packages(upgrade);
         using (var client = new IndexClient(indexes with { Refresh = refresh }))
+        using (request.Progress?.Start(ProgressPhase.Resolve, Path.GetFileName(request.LockPath)))
         {
             resolution = new PythonResolver(new IndexPackageSource(client), options).Resolve(roots, constraints, cancellationToken);
         }

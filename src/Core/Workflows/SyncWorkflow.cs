@@ -68,6 +68,9 @@ public sealed class SyncRequest
 
     /// <summary>Warnings with their code and place (PYENV4009: the venv had drifted from the lock).</summary>
     public Action<PythonEnvException> Warn { get; init; } = _ => { };
+
+    /// <summary>Told about unpacks, builds and links while they run (give downloads the same one through the index options).</summary>
+    public IProgressReporter? Progress { get; init; }
 }
 
 /// <summary>What a sync did, and the values handed to .NET hosts (<see cref="HostValues"/> names to values).</summary>
@@ -111,6 +114,7 @@ public static class SyncWorkflow
             // Build requirements of sdists are resolved and installed by this engine, from the same indexes.
             SdistBuilder = BuildRequirementsResolver.CreateBuilder(client),
             Log = request.Log,
+            Progress = request.Progress,
         };
         var result = EnvironmentSync.SyncAsync(plan, interpreter, request.VenvDir, options, cancellationToken).GetAwaiter().GetResult();
         if (result.Drift.Count > 0)
