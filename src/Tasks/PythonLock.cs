@@ -24,6 +24,18 @@ public sealed class PythonLock : PythonIndexTask
     public ITaskItem[] Constraints { get; set; } = Array.Empty<ITaskItem>();
     public ITaskItem[] RequirementsFiles { get; set; } = Array.Empty<ITaskItem>();
     public string? ProjectFile { get; set; }
+
+    /// <summary>What the referenced projects' PythonFlowingRequirements returned (PythonEnv.Sdk.References.targets).</summary>
+    public ITaskItem[] ReferencedDeclarations { get; set; } = Array.Empty<ITaskItem>();
+
+    /// <summary><c>PythonPackageVersion</c> items: the repository's central versions.</summary>
+    public ITaskItem[] CentralVersions { get; set; } = Array.Empty<ITaskItem>();
+
+    /// <summary>
+    /// With <c>PythonSharedLock</c>: what every project of the set declares (PythonEnv.Sdk.SharedLock.targets), locked
+    /// together in place of this project's own declarations.
+    /// </summary>
+    public ITaskItem[] SharedMembers { get; set; } = Array.Empty<ITaskItem>();
     public string? Mode { get; set; }
     public string? Upgrade { get; set; }
     public string? RequiresPython { get; set; }
@@ -42,10 +54,9 @@ public sealed class PythonLock : PythonIndexTask
     {
         var clock = Stopwatch.StartNew();
         var mode = PythonProperties.LockMode(Mode);
-        var items = Declarations.FromItems(Packages, DeclarationKind.Package).Concat(Declarations.FromItems(Constraints, DeclarationKind.Constraint));
-        var files = RequirementsFiles.Select(item => new RequirementsFileReference(
-            item.GetMetadata("FullPath"), string.IsNullOrEmpty(item.GetMetadata("Group")) ? null : item.GetMetadata("Group")));
-        var declarations = ProjectDeclarations.Gather(items, string.IsNullOrWhiteSpace(ProjectFile) ? null : ProjectFile, files, RequiresPython);
+        var declarations = SharedMembers.Length > 0
+            ? Declarations.Shared(SharedMembers, CentralVersions, RequiresPython)
+            : Declarations.Gather(Packages, Constraints, RequirementsFiles, ProjectFile, ReferencedDeclarations, CentralVersions, RequiresPython);
         foreach (var error in declarations.Errors)
         {
             Diagnostics.LogError(this, error, ProjectFullPath);
@@ -57,6 +68,7 @@ public sealed class PythonLock : PythonIndexTask
         }
 
         var index = IndexOptions();
+        using var turn = LockFileGuard.Acquire(LockFile, index.CacheDir, Cancellation);
         var outcome = LockWorkflow.Run(declarations, index, new LockRequest
         {
             LockPath = LockFile,
