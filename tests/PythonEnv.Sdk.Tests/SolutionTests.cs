@@ -81,15 +81,7 @@ public sealed class SolutionTests : SdkTest
               <PythonPackage Include="delta" />
             </ItemGroup>
             """, "Tests", "Tests.csproj");
-        File.WriteAllText(Path.Combine(TestDirectory, "All.slnx"), """
-            <Solution>
-              <Project Path="Lib/Lib.csproj" />
-              <Project Path="App1/App1.csproj" />
-              <Project Path="App2/App2.csproj" />
-              <Project Path="Tests/Tests.csproj" />
-            </Solution>
-            """);
-        var solution = SdkProject.Existing(TestDirectory, "All.slnx");
+        var solution = Solution(lib, app1, app2, tests);
 
         var build = solution.Build("-m");
         Assert.AreEqual(0, build.ExitCode, build.ToString());
@@ -218,13 +210,7 @@ public sealed class SolutionTests : SdkTest
               <PythonPackage Include="beta" />
             </ItemGroup>
             """, "Second", "Second.csproj");
-        File.WriteAllText(Path.Combine(TestDirectory, "All.slnx"), """
-            <Solution>
-              <Project Path="First/First.csproj" />
-              <Project Path="Second/Second.csproj" />
-            </Solution>
-            """);
-        var solution = SdkProject.Existing(TestDirectory, "All.slnx");
+        var solution = Solution(first, second);
         var sharedLock = Path.Combine(TestDirectory, "pylock.toml");
 
         var build = solution.Build("-m");
@@ -242,6 +228,14 @@ public sealed class SolutionTests : SdkTest
         var noOp = solution.Build("-m");
         Assert.AreEqual(0, noOp.ExitCode, noOp.ToString());
         Assert.IsFalse(noOp.Output.Contains("PythonLock: wrote", StringComparison.Ordinal) || noOp.Output.Contains("Installed ", StringComparison.Ordinal), noOp.ToString());
+    }
+
+    /// <summary>A solution (All.slnx) of the projects, built as one with <c>dotnet build -m</c>.</summary>
+    private SdkProject Solution(params SdkProject[] projects)
+    {
+        var entries = projects.Select(p => $"  <Project Path=\"{Path.GetRelativePath(TestDirectory, p.ProjectPath).Replace('\\', '/')}\" />");
+        File.WriteAllText(Path.Combine(TestDirectory, "All.slnx"), "<Solution>\n" + string.Join("\n", entries) + "\n</Solution>\n");
+        return SdkProject.Existing(TestDirectory, "All.slnx");
     }
 
     /// <summary>The locked packages, as "name version".</summary>
