@@ -9,6 +9,7 @@ using PythonEnv.Diagnostics;
 using PythonEnv.Index;
 using PythonEnv.Inputs;
 using PythonEnv.Locking;
+using PythonEnv.Workflows;
 
 namespace PythonEnv.Sdk.Tasks;
 
@@ -75,8 +76,8 @@ public sealed class PythonLock : PythonIndexTask
             Mode = mode,
             Upgrade = PythonProperties.Upgrade(Upgrade),
             Environments = PropertyLists.Items(Environments),
-            Resolution = PythonProperties.Name(PythonProperties.Resolution(Resolution)),
-            Prerelease = PythonProperties.Name(PythonProperties.Prerelease(Prerelease)),
+            Resolution = PythonProperties.Resolution(Resolution),
+            Prerelease = PythonProperties.Prerelease(Prerelease),
             PythonVersion = PythonVersion,
             ProjectDirectory = ProjectDirectory,
             PythonInterpreter = string.IsNullOrWhiteSpace(PythonInterpreter) ? null : PythonInterpreter,

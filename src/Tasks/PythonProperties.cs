@@ -33,10 +33,10 @@ internal static class PythonProperties
     public static LockMode LockMode(string? value) => Choose(LockModeName, value, LockModes, Locking.LockMode.Update);
 
     /// <summary><c>PythonResolution</c>; empty is <c>highest</c>.</summary>
-    public static ResolutionStrategy Resolution(string? value) => Choose(ResolutionName, value, Resolutions, ResolutionStrategy.Highest);
+    public static ResolutionStrategy Resolution(string? value) => Choose(ResolutionName, value, ResolverOptionNames.Strategies, ResolverOptionNames.DefaultStrategy);
 
     /// <summary><c>PythonPrerelease</c>; empty is PEP 440's rule (<c>if-necessary-or-explicit</c>).</summary>
-    public static PrereleasePolicy Prerelease(string? value) => Choose(PrereleaseName, value, Prereleases, PrereleasePolicy.IfNecessaryOrExplicit);
+    public static PrereleasePolicy Prerelease(string? value) => Choose(PrereleaseName, value, ResolverOptionNames.Prereleases, ResolverOptionNames.DefaultPrerelease);
 
     /// <summary>A boolean property (<c>PythonOffline</c>, <c>PythonNoBuild</c>, ...): <c>true</c> or <c>false</c>, any case; empty is <paramref name="empty"/>.</summary>
     public static bool Boolean(string name, string? value, bool empty = false) =>
@@ -66,12 +66,6 @@ internal static class PythonProperties
         return string.Join(";", names);
     }
 
-    /// <summary>The engine's name for a strategy, as the lock records it.</summary>
-    public static string Name(ResolutionStrategy strategy) => Resolutions.First(pair => pair.Value == strategy).Key;
-
-    /// <summary>The engine's name for a pre-release policy, as the lock records it.</summary>
-    public static string Name(PrereleasePolicy policy) => Prereleases.First(pair => pair.Value == policy).Key;
-
     /// <summary>Checks one property by name; properties this class does not know are not checked.</summary>
     public static void Check(string name, string? value)
     {
@@ -92,18 +86,8 @@ internal static class PythonProperties
         ["Update"] = Locking.LockMode.Update, ["Locked"] = Locking.LockMode.Locked, ["Frozen"] = Locking.LockMode.Frozen,
     };
 
-    private static readonly Dictionary<string, ResolutionStrategy> Resolutions = new()
-    {
-        ["highest"] = ResolutionStrategy.Highest, ["lowest"] = ResolutionStrategy.Lowest, ["lowest-direct"] = ResolutionStrategy.LowestDirect,
-    };
-
-    private static readonly Dictionary<string, PrereleasePolicy> Prereleases = new()
-    {
-        ["if-necessary-or-explicit"] = PrereleasePolicy.IfNecessaryOrExplicit, ["allow"] = PrereleasePolicy.Allow,
-    };
-
     /// <summary>The value for <paramref name="value"/> (trimmed, any case), <paramref name="empty"/> for none, else PYENV1001.</summary>
-    private static T Choose<T>(string name, string? value, Dictionary<string, T> allowed, T empty)
+    private static T Choose<T>(string name, string? value, IReadOnlyDictionary<string, T> allowed, T empty)
     {
         var text = value?.Trim() ?? "";
         if (text.Length == 0)

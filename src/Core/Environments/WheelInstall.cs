@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.IO;
 using System.Text;
+using PythonEnv.IO;
 
 namespace PythonEnv.Environments;
 
@@ -51,7 +52,7 @@ public sealed class WheelInstall
     public string Apply()
     {
         Directory.CreateDirectory(DistInfoTarget);
-        FileSystem.WriteAtomically(Path.Combine(DistInfoTarget, "RECORD"), Encoding.UTF8.GetBytes(Record));
+        AtomicFile.Write(Path.Combine(DistInfoTarget, "RECORD"), Encoding.UTF8.GetBytes(Record));
         foreach (var file in Files)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(file.Target)!);
@@ -77,7 +78,7 @@ public sealed class WheelInstall
         {
             File.WriteAllBytes(target, content);
         }
-        FileSystem.WriteAtomically(Path.Combine(DistInfoTarget, WheelInstaller.SourceFile), CompletionMarker);
+        AtomicFile.Write(Path.Combine(DistInfoTarget, WheelInstaller.SourceFile), CompletionMarker);
         return DistInfoTarget;
     }
 }

@@ -223,8 +223,7 @@ public sealed partial class ProjectDeclarations
     /// </summary>
     private static IEnumerable<PythonEnvException> Conflicts(IReadOnlyList<DeclaredRequirement> declarations, string? requiresPython)
     {
-        var universe = new Lazy<MarkerExpression>(() => Resolution.PythonResolver.RequiresPythonMarker(
-            requiresPython is not null && SpecifierSet.TryParse(requiresPython, out var range) ? range : SpecifierSet.Parse(">=3.8")));
+        var universe = new Lazy<MarkerExpression>(() => RequiresPythonRange.Marker(RequiresPythonRange.ParseOrDefault(requiresPython)));
         foreach (var same in declarations.GroupBy(d => (d.Requirement.PackageName, d.Group)))
         {
             var list = same.ToList();

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using PythonEnv.Packaging;
+using PythonEnv.Resolution;
 
 namespace PythonEnv.Locking;
 
@@ -39,10 +40,10 @@ public sealed class LockManifest
     public IReadOnlyList<string> FindLinks { get; init; } = [];
 
     /// <summary><c>highest</c>, <c>lowest</c> or <c>lowest-direct</c>.</summary>
-    public string Resolution { get; init; } = "highest";
+    public string Resolution { get; init; } = ResolverOptionNames.Name(ResolverOptionNames.DefaultStrategy);
 
     /// <summary><c>if-necessary-or-explicit</c> (the PEP 440 rule) or <c>allow</c>.</summary>
-    public string Prerelease { get; init; } = "if-necessary-or-explicit";
+    public string Prerelease { get; init; } = ResolverOptionNames.Name(ResolverOptionNames.DefaultPrerelease);
 
     /// <summary>The marker spaces the last resolution forked into; an output kept so the next one forks alike.</summary>
     public IReadOnlyList<string> Forks { get; init; } = [];

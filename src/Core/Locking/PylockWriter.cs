@@ -3,11 +3,12 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
-using Tomlyn;
-using Tomlyn.Model;
 using PythonEnv.Diagnostics;
+using PythonEnv.IO;
 using PythonEnv.Index;
 using PythonEnv.Packaging;
+using Tomlyn.Model;
+using Tomlyn;
 
 namespace PythonEnv.Locking;
 

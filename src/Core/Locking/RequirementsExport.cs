@@ -34,7 +34,7 @@ public static class RequirementsExport
     {
         var selected = new HashSet<string>(groups ?? [], StringComparer.Ordinal);
         var selectedExtras = (extras ?? []).ToList();
-        var requiresPython = lockFile.RequiresPython is { } range && SpecifierSet.TryParse(range, out var set) ? set : SpecifierSet.Parse(">=3.8");
+        var requiresPython = RequiresPythonRange.ParseOrDefault(lockFile.RequiresPython);
         var universe = PythonResolver.Universe(requiresPython, lockFile.Environments.Select(MarkerExpression.Parse).ToList());
         var packages = new List<(LockedPackage Package, string? Marker)>();
         foreach (var package in lockFile.Packages.OrderBy(p => p.Name, StringComparer.Ordinal).ThenBy(p => p.Version, StringComparer.Ordinal))

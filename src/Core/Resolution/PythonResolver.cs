@@ -36,16 +36,10 @@ public sealed class PythonResolver
         _options = options;
     }
 
-    /// <summary>The marker of a requires-python: <c>&gt;=3.9,&lt;4</c> is <c>python_full_version &gt;= '3.9' and python_full_version &lt; '4'</c>.</summary>
-    public static MarkerExpression RequiresPythonMarker(SpecifierSet requiresPython) =>
-        requiresPython.Count == 0
-            ? MarkerExpression.Always
-            : MarkerExpression.Parse(string.Join(" and ", requiresPython.Select(s => $"python_full_version {s.Operator} '{s.Version}'")));
-
     /// <summary>Every environment a universal lock covers: requires-python, and one of the declared environments when there are any.</summary>
     public static MarkerExpression Universe(SpecifierSet requiresPython, IReadOnlyList<MarkerExpression> environments)
     {
-        var universe = RequiresPythonMarker(requiresPython);
+        var universe = RequiresPythonRange.Marker(requiresPython);
         if (environments.Count > 0)
         {
             universe = universe.And(environments.Aggregate((a, b) => a.Or(b)));

@@ -8,23 +8,11 @@ using PythonEnv.Diagnostics;
 using PythonEnv.Environments;
 using PythonEnv.Index;
 using PythonEnv.Inputs;
+using PythonEnv.Locking;
 using PythonEnv.Packaging;
 using PythonEnv.Resolution;
 
-namespace PythonEnv.Locking;
-
-/// <summary>What <c>PythonLock</c> does with drift (<c>PythonLockMode</c>).</summary>
-public enum LockMode
-{
-    /// <summary>Re-resolve and rewrite the lock when the declarations drifted from it.</summary>
-    Update,
-
-    /// <summary>Never write; drift is PYENV3001.</summary>
-    Locked,
-
-    /// <summary>No check at all.</summary>
-    Frozen,
-}
+namespace PythonEnv.Workflows;
 
 /// <summary>The settings of one <c>PythonLock</c> run besides the declarations.</summary>
 public sealed class LockRequest
@@ -39,9 +27,9 @@ public sealed class LockRequest
     /// <summary><c>PythonEnvironments</c>: PEP 508 markers, one per environment the lock must cover (empty: all).</summary>
     public IReadOnlyList<string> Environments { get; init; } = [];
 
-    public string Resolution { get; init; } = "highest";
+    public ResolutionStrategy Resolution { get; init; } = ResolverOptionNames.DefaultStrategy;
 
-    public string Prerelease { get; init; } = "if-necessary-or-explicit";
+    public PrereleasePolicy Prerelease { get; init; } = ResolverOptionNames.DefaultPrerelease;
 
     /// <summary>Fallback for requires-python when no declaration sets it: the lowest Python <c>PythonVersion</c> asks for (see <see cref="LockRequiresPython"/>).</summary>
     public string? PythonVersion { get; init; }
@@ -87,7 +75,7 @@ public sealed record LockOutcome(bool Written, IReadOnlyList<string> Drift, IRea
 public static class LockWorkflow
 {
     /// <summary>The command a Locked-mode failure tells the user to run.</summary>
-    public const string FixCommand = "dotnet build -t:PythonLock -p:PythonLockMode=Update";
+    public const string FixCommand = PylockFile.FixCommand;
 
     public static LockOutcome Run(ProjectDeclarations declarations, IndexClientOptions index, LockRequest request, CancellationToken cancellationToken = default)
     {
@@ -147,13 +135,8 @@ public static class LockWorkflow
         var options = new ResolverOptions
         {
             RequiresPython = requiresPython,
-            Strategy = request.Resolution switch
-            {
-                "lowest" => ResolutionStrategy.Lowest,
-                "lowest-direct" => ResolutionStrategy.LowestDirect,
-                _ => ResolutionStrategy.Highest,
-            },
-            Prerelease = request.Prerelease == "allow" ? PrereleasePolicy.Allow : PrereleasePolicy.IfNecessaryOrExplicit,
+            Strategy = request.Resolution,
+            Prerelease = request.Prerelease,
             Preferences = Preferences(existing),
             Environments = environments,
             Forks = (existing?.Manifest?.Forks ?? []).Select(fork => MarkerExpression.TryParse(fork, out var marker) ? marker : null).OfType<MarkerExpression>().ToList(),
@@ -209,8 +192,8 @@ public static class LockWorkflow
             // Local folders relative to the lock, as its files are: a lock committed with its wheels stays valid in every clone.
             Indexes = index.IndexUrls.Select(url => LockPaths.Portable(url.AbsoluteUri, LockDirectory(request))).ToList(),
             FindLinks = index.FindLinks.Select(link => LockPaths.Portable(link, LockDirectory(request))).ToList(),
-            Resolution = request.Resolution,
-            Prerelease = request.Prerelease,
+            Resolution = ResolverOptionNames.Name(request.Resolution),
+            Prerelease = ResolverOptionNames.Name(request.Prerelease),
         }.Normalize();
     }
 
