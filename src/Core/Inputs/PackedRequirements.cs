@@ -20,7 +20,7 @@ public static class PackedRequirements
     public static void Write(ProjectDeclarations declarations, string packageId, string packageVersion, string path)
     {
         System.IO.Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
-        Index.AtomicFile.Write(path, new UTF8Encoding(false).GetBytes(Props(declarations, packageId, packageVersion)));
+        IO.AtomicFile.Write(path, new UTF8Encoding(false).GetBytes(Props(declarations, packageId, packageVersion)));
     }
 
     public static string Props(ProjectDeclarations declarations, string packageId, string packageVersion)

@@ -3,6 +3,7 @@ using System.IO;
 using System.Text;
 using System.Threading;
 using PythonEnv.Environments;
+using PythonEnv.IO;
 
 namespace PythonEnv.Locking;
 
