@@ -34,6 +34,18 @@ public sealed class PythonLock : PythonIndexTask
     /// <summary><c>PythonTorchIndexUrl</c>: where PyTorch's per-backend indexes are.</summary>
     public string? TorchIndexUrl { get; set; }
     public string? ProjectFile { get; set; }
+
+    /// <summary>What the referenced projects' PythonFlowingRequirements returned (PythonEnv.Sdk.References.targets).</summary>
+    public ITaskItem[] ReferencedDeclarations { get; set; } = Array.Empty<ITaskItem>();
+
+    /// <summary><c>PythonPackageVersion</c> items: the repository's central versions.</summary>
+    public ITaskItem[] CentralVersions { get; set; } = Array.Empty<ITaskItem>();
+
+    /// <summary>
+    /// With <c>PythonSharedLock</c>: what every project of the set declares (PythonEnv.Sdk.SharedLock.targets), locked
+    /// together in place of this project's own declarations.
+    /// </summary>
+    public ITaskItem[] SharedMembers { get; set; } = Array.Empty<ITaskItem>();
     public string? Mode { get; set; }
     public string? Upgrade { get; set; }
     public string? RequiresPython { get; set; }
@@ -52,10 +64,9 @@ public sealed class PythonLock : PythonIndexTask
     {
         var clock = Stopwatch.StartNew();
         var mode = PythonProperties.LockMode(Mode);
-        var items = Declarations.FromItems(Packages, DeclarationKind.Package).Concat(Declarations.FromItems(Constraints, DeclarationKind.Constraint));
-        var files = RequirementsFiles.Select(item => new RequirementsFileReference(
-            item.GetMetadata("FullPath"), string.IsNullOrEmpty(item.GetMetadata("Group")) ? null : item.GetMetadata("Group")));
-        var declarations = ProjectDeclarations.Gather(items, string.IsNullOrWhiteSpace(ProjectFile) ? null : ProjectFile, files, RequiresPython, indexItems: Declarations.IndexesFromItems(Indexes));
+        var declarations = SharedMembers.Length > 0
+            ? Declarations.Shared(SharedMembers, CentralVersions, RequiresPython, Indexes)
+            : Declarations.Gather(Packages, Constraints, RequirementsFiles, ProjectFile, ReferencedDeclarations, CentralVersions, RequiresPython, Indexes);
         foreach (var error in declarations.Errors)
         {
             Diagnostics.LogError(this, error, ProjectFullPath);
@@ -67,6 +78,7 @@ public sealed class PythonLock : PythonIndexTask
         }
 
         var index = IndexOptions();
+        using var turn = LockFileGuard.Acquire(LockFile, index.CacheDir, Cancellation);
         using var progress = NewProgress("PythonLock: ");
         var outcome = LockWorkflow.Run(declarations, index, new LockRequest
         {

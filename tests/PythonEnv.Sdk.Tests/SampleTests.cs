@@ -87,4 +87,42 @@ public sealed class SampleTests : SdkTest
         StringAssert.Contains(build.Output, OperatingSystem.IsMacOS() ? "Installed torch 2.2.0+cpu" : "Installed torch 2.2.0+cu121");
         StringAssert.Contains(build.Output, "Installed numpy 1.26.4", "numpy from the default source, not the newer decoy on the PyTorch indexes");
     }
+
+    /// <summary>
+    /// samples/Solution as a fresh clone has it, built with -m in Locked mode: the library's requirement reached both
+    /// apps' committed locks (HelloApp declares nothing of its own), and each app runs the locked package in its venv.
+    /// </summary>
+    [TestMethod]
+    public void The_solution_sample_builds_with_m_in_Locked_mode_and_both_apps_run()
+    {
+        var source = Path.Combine(SdkPackage.RepoRoot, "samples", "Solution");
+        var samples = Path.Combine(TestDirectory, "samples");
+        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories).Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && !f.Contains(".venv")))
+        {
+            var target = Path.Combine(samples, "Solution", Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        File.WriteAllText(Path.Combine(TestDirectory, "global.json"), $$"""{ "msbuild-sdks": { "PythonEnv.Sdk": "{{SdkPackage.Version}}" } }""");
+        PythonLockTests.RunPython(null, Path.Combine(SdkPackage.RepoRoot, "build", "build-sample-wheels.py"), Path.Combine(TestDirectory, "artifacts", "sample-wheels"));
+        // The harness's nuget.config goes one folder up, so the sample's own Directory.Build.props stays in force.
+        var solution = SdkProject.Existing(samples, Path.Combine("Solution", "Solution.slnx"));
+        var locks = new[] { "HelloApp", "ShoutApp" }.ToDictionary(app => app, app => Path.Combine(samples, "Solution", app, "pylock.toml"));
+        Assert.IsTrue(locks.Values.All(File.Exists), "samples/Solution/*/pylock.toml are committed");
+        Assert.IsFalse(File.Exists(Path.Combine(samples, "Solution", "Greeter", "pylock.toml")), "the library makes no environment of its own");
+
+        var build = solution.Build("-m", "-p:ContinuousIntegrationBuild=true");
+        Assert.AreEqual(0, build.ExitCode, $"samples/Solution's locks no longer match it: re-lock with ./build/run-sample.sh Solution and commit them.\n{build}");
+        foreach (var (app, lockPath) in locks)
+        {
+            var locked = PylockReader.Load(lockPath).Packages.Select(p => $"{p.Name} {p.Version}").ToList();
+            CollectionAssert.IsSubsetOf(new[] { "greeting 1.2.0", "shout 1.0.1" }, locked, $"{app}: the library's requirement flowed in, at its central version");
+            var assembly = Directory.GetFiles(Path.Combine(samples, "Solution", app, "bin"), app + ".dll", SearchOption.AllDirectories).Single();
+            var run = DotNet.Run(Path.Combine(samples, "Solution", app), new[] { assembly });
+            Assert.AreEqual(0, run.ExitCode, run.Output);
+            StringAssert.Contains(run.Output, $"{app}: ", run.Output);
+            StringAssert.Contains(run.Output, "locked by PythonEnv.Sdk", "greeting.hello() ran in the app's venv");
+        }
+    }
 }

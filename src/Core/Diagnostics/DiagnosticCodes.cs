@@ -18,6 +18,12 @@ public static class DiagnosticCodes
     public const string OverlappingIndexPins = "PYENV1011";
     /// <summary>A [tool.uv.sources] entry of a kind the SDK cannot lock (git, path, url, workspace, editable).</summary>
     public const string UnsupportedSource = "PYENV1012";
+    /// <summary>A requirement's range shares no version with its package's central version (PythonPackageVersion); names both places.</summary>
+    public const string CentralVersionConflict = "PYENV1020";
+    /// <summary>A package has two central versions (PythonPackageVersion items).</summary>
+    public const string CentralVersionDuplicate = "PYENV1021";
+    /// <summary>Warning: a package a project uses carries Python requirements, and the project does not use PythonEnv.Sdk.</summary>
+    public const string PackageRequirementsUnused = "PYENV1022";
     /// <summary>No resolution satisfies the declarations; the message carries the explanation.</summary>
     public const string NoSolution = "PYENV2001";
     /// <summary>Warning: a version was skipped because its metadata cannot be read (a line no parser accepts), as pip skips it.</summary>
@@ -34,6 +40,8 @@ public static class DiagnosticCodes
     public const string InvalidLock = "PYENV3002";
     /// <summary>The lock (or its requirements export) could not be written; the previous file is unchanged.</summary>
     public const string LockWriteFailed = "PYENV3003";
+    /// <summary>A project sets PythonSharedLock but is not one of its PythonSharedLockProject items (reported by PythonEnv.Sdk.SharedLock.targets).</summary>
+    public const string SharedLockNotMember = "PYENV3010";
     /// <summary>No Python interpreter matches what was asked for.</summary>
     public const string NoInterpreter = "PYENV4001";
     /// <summary>PythonVenvDir exists and is not a virtual environment, so it is not replaced.</summary>

@@ -8,5 +8,14 @@ namespace PythonEnv.Inputs;
 /// </summary>
 public sealed record DeclaredRequirement(Requirement Requirement, string? Group, SourceLocation Location)
 {
-    public override string ToString() => Group is null ? $"{Requirement} ({Location})" : $"{Requirement} [group {Group}] ({Location})";
+    /// <summary>
+    /// The project or package the requirement came from when it is not the one being locked (<c>project Lib</c>,
+    /// <c>package Contoso.Lib 1.0.0</c>): it flowed in through a ProjectReference or a PackageReference.
+    /// </summary>
+    public string? Origin { get; init; }
+
+    /// <summary>How messages name the declaration: its place, and the project it came from when that is another.</summary>
+    public string Where => Origin is null ? Location.ToString() : $"{Location}, from {Origin}";
+
+    public override string ToString() => Group is null ? $"{Requirement} ({Where})" : $"{Requirement} [group {Group}] ({Where})";
 }

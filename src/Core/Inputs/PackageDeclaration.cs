@@ -8,6 +8,9 @@ public enum DeclarationKind
 
     /// <summary>A version limit that does not require the package (<c>PythonConstraint</c> item).</summary>
     Constraint,
+
+    /// <summary>A central version every project of a repository agrees on (<c>PythonPackageVersion</c> item, Directory.Packages.props).</summary>
+    CentralVersion,
 }
 
 /// <summary>
@@ -31,12 +34,25 @@ public sealed record PackageDeclaration(DeclarationKind Kind, string Name)
 
     /// <summary>A named index (<c>PythonIndex</c> item, <c>[[tool.uv.index]]</c>) the package is pinned to, where <see cref="Marker"/> holds.</summary>
     public string? Index { get; init; }
+    /// <summary>
+    /// NuGet central package management's <c>VersionOverride</c>: this project's range in place of the central
+    /// version (<c>PythonPackageVersion</c>), which then does not apply to the package in this project.
+    /// </summary>
+    public string? VersionOverride { get; init; }
 
     /// <summary>The file that declares the item (an MSBuild project or import), when known.</summary>
     public string? File { get; init; }
 
+    /// <summary>The project or package the item came from when it is not the one being built (see <see cref="DeclaredRequirement.Origin"/>).</summary>
+    public string? Origin { get; init; }
+
     /// <summary>The MSBuild item type users write for this kind of declaration.</summary>
-    public string ItemType => Kind == DeclarationKind.Package ? "PythonPackage" : "PythonConstraint";
+    public string ItemType => Kind switch
+    {
+        DeclarationKind.Package => "PythonPackage",
+        DeclarationKind.Constraint => "PythonConstraint",
+        _ => "PythonPackageVersion",
+    };
 
     /// <summary>How messages name the declaration: <c>PythonPackage "requests"</c>.</summary>
     public string Description => $"{ItemType} \"{Name}\"";

@@ -51,7 +51,9 @@ public static class PackageDeclarationValidator
             problems.Add(("Include", $"{declaration.Description} is not a valid package name: {DescribeBadName(name)}"));
         }
 
-        var version = declaration.Version?.Trim();
+        // VersionOverride (central package management) takes the place of Version.
+        var versionMetadata = string.IsNullOrWhiteSpace(declaration.VersionOverride) ? "Version" : "VersionOverride";
+        var version = (declaration.VersionOverride ?? declaration.Version)?.Trim();
         if (!string.IsNullOrEmpty(version))
         {
             try
@@ -60,8 +62,12 @@ public static class PackageDeclarationValidator
             }
             catch (PackagingFormatException e)
             {
-                problems.Add(("Version", $"{declaration.Description} has an invalid Version \"{version}\": {SpecifierHints.Explain(version!, e.Reason)}"));
+                problems.Add((versionMetadata, $"{declaration.Description} has an invalid {versionMetadata} \"{version}\": {SpecifierHints.Explain(version!, e.Reason)}"));
             }
+        }
+        else if (declaration.Kind == DeclarationKind.CentralVersion)
+        {
+            problems.Add(("Version", $"{declaration.Description} has no Version: a central version names the range every project of the repository uses, such as Version=\"==1.26.4\"."));
         }
         else if (declaration.Kind == DeclarationKind.Constraint && string.IsNullOrWhiteSpace(declaration.Index))
         {
@@ -74,7 +80,7 @@ public static class PackageDeclarationValidator
             problems.Add(("Extras", $"{declaration.Description} has an invalid extra \"{extra}\" in Extras=\"{declaration.Extras}\": extra names are letters, digits, '.', '_' and '-', starting and ending with a letter or digit; separate several with ','."));
         }
 
-        if (extras.Count > 0 && declaration.Kind == DeclarationKind.Constraint)
+        if (extras.Count > 0 && declaration.Kind != DeclarationKind.Package)
         {
             problems.Add(("Extras", $"{declaration.Description} has Extras=\"{declaration.Extras}\": a constraint only limits versions; request extras on the PythonPackage item."));
         }
@@ -100,7 +106,7 @@ public static class PackageDeclarationValidator
         var group = declaration.Group?.Trim();
         if (!string.IsNullOrEmpty(group))
         {
-            if (declaration.Kind == DeclarationKind.Constraint)
+            if (declaration.Kind != DeclarationKind.Package)
             {
                 problems.Add(("Group", $"{declaration.Description} has Group=\"{group}\": constraints apply to every group; remove Group."));
             }

@@ -15,7 +15,7 @@ public sealed record RequirementsFileReference(string Path, string? Group = null
 /// <c>pyproject.toml</c> (PEP 621 dependencies and requires-python, PEP 735 groups) and requirements files.
 /// Problems are collected, not thrown one at a time, so one build reports all of them.
 /// </summary>
-public sealed class ProjectDeclarations
+public sealed partial class ProjectDeclarations
 {
     private ProjectDeclarations()
     {
@@ -24,7 +24,11 @@ public sealed class ProjectDeclarations
     /// <summary>Requirements of the main dependencies (<see cref="DeclaredRequirement.Group"/> null) and of every dependency group.</summary>
     public IReadOnlyList<DeclaredRequirement> Requirements { get; private set; } = [];
 
+    /// <summary>Constraints: the declared ones, and the central versions that apply (<see cref="CentralVersions"/>).</summary>
     public IReadOnlyList<DeclaredRequirement> Constraints { get; private set; } = [];
+
+    /// <summary>The central versions that apply to this project (also among <see cref="Constraints"/>).</summary>
+    public IReadOnlyList<DeclaredRequirement> CentralVersions { get; private set; } = [];
 
     /// <summary><c>project.optional-dependencies</c> of pyproject.toml, by normalized extra name.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<DeclaredRequirement>> Extras { get; private set; } = new Dictionary<string, IReadOnlyList<DeclaredRequirement>>();
@@ -54,13 +58,18 @@ public sealed class ProjectDeclarations
     /// Gathers and cross-checks the declarations. <paramref name="pyProjectPath"/> is read when it exists;
     /// <paramref name="requiresPython"/> (the <c>PythonRequiresPython</c> property) wins over pyproject.toml's.
     /// </summary>
+    /// <paramref name="flowing"/> holds what flows in from referenced projects and packages (their main dependencies, a
+    /// requirement already declared the same way counted once); <paramref name="centralVersions"/> the
+    /// <c>PythonPackageVersion</c> items (see <see cref="CentralVersions"/>).
     public static ProjectDeclarations Gather(
         IEnumerable<PackageDeclaration> items,
         string? pyProjectPath,
         IEnumerable<RequirementsFileReference> requirementsFiles,
         string? requiresPython = null,
         Func<string, string?>? environment = null,
-        IEnumerable<IndexItem>? indexItems = null)
+        IEnumerable<IndexItem>? indexItems = null,
+        FlowingDeclarations? flowing = null,
+        IEnumerable<PackageDeclaration>? centralVersions = null)
     {
         var errors = new List<PythonEnvException>();
         var indexes = new List<NamedIndex>();
@@ -83,6 +92,7 @@ public sealed class ProjectDeclarations
         var extraIndexUrls = new List<string>();
         var findLinks = new List<string>();
         string? pyProjectRequiresPython = null;
+        var overridden = new HashSet<string>(StringComparer.Ordinal);
 
         foreach (var item in items)
         {
@@ -91,14 +101,19 @@ public sealed class ProjectDeclarations
             if (validation.Requirement is { } requirement)
             {
                 var (line, column) = ItemLocator.Find(item.File, item.ItemType, item.Name, "Include");
-                var declared = new DeclaredRequirement(requirement, validation.Group, new SourceLocation(item.File ?? item.Description, line, column));
+                var declared = new DeclaredRequirement(requirement, validation.Group, new SourceLocation(item.File ?? item.Description, line, column)) { Origin = item.Origin };
                 if (!string.IsNullOrWhiteSpace(item.Index))
                 {
                     pins.Add(new IndexPin(requirement.PackageName, item.Index!.Trim(), requirement.Marker, declared.Location));
                 }
 
+                if (item.Origin is null && !string.IsNullOrWhiteSpace(item.VersionOverride))
+                {
+                    overridden.Add(requirement.PackageName.Normalized);
+                }
+
                 // A constraint with an Index and no Version only pins the package.
-                if (item.Kind == DeclarationKind.Package || !string.IsNullOrWhiteSpace(item.Version))
+                if (item.Kind == DeclarationKind.Package || !string.IsNullOrWhiteSpace(item.Version ?? item.VersionOverride))
                 {
                     (item.Kind == DeclarationKind.Package ? requirements : constraints).Add(declared);
                 }
@@ -139,6 +154,11 @@ public sealed class ProjectDeclarations
             });
         }
 
+        Flow(flowing ?? FlowingDeclarations.None, requirements, constraints, files, errors, environment);
+        var central = Inputs.CentralVersions.Apply(centralVersions ?? [], requirements, overridden);
+        errors.AddRange(central.Errors);
+        constraints.AddRange(central.Constraints);
+
         var effectiveRequiresPython = string.IsNullOrWhiteSpace(requiresPython) ? pyProjectRequiresPython : requiresPython!.Trim();
         errors.AddRange(Conflicts(requirements, effectiveRequiresPython));
         errors.AddRange(Conflicts(constraints, effectiveRequiresPython));
@@ -147,6 +167,7 @@ public sealed class ProjectDeclarations
         {
             Requirements = requirements,
             Constraints = constraints,
+            CentralVersions = central.Constraints,
             Extras = extras,
             RequiresPython = effectiveRequiresPython,
             IndexUrl = indexUrl,
@@ -157,6 +178,66 @@ public sealed class ProjectDeclarations
             Files = files,
             Errors = errors,
         };
+    }
+
+    /// <summary>
+    /// Adds the main dependencies and constraints of referenced projects and packages. The same requirement (same text, or
+    /// the same constraint) met again, by a diamond of references or a project declaring what a reference already does, is
+    /// kept once, the project's own first; different ranges of one package are all kept, so they must agree (PYENV1001).
+    /// </summary>
+    private static void Flow(FlowingDeclarations flowing, List<DeclaredRequirement> requirements, List<DeclaredRequirement> constraints,
+        List<string> files, List<PythonEnvException> errors, Func<string, string?>? environment)
+    {
+        var seen = new HashSet<string>(requirements.Where(r => r.Group is null).Select(r => "r:" + r.Requirement)
+            .Concat(constraints.Select(c => "c:" + c.Requirement)), StringComparer.Ordinal);
+        void Add(DeclaredRequirement declared, bool constraint)
+        {
+            if (declared.Group is null && seen.Add((constraint ? "c:" : "r:") + declared.Requirement))
+            {
+                (constraint ? constraints : requirements).Add(declared);
+            }
+        }
+
+        foreach (var item in flowing.Items.Where(i => i.Kind != DeclarationKind.CentralVersion && string.IsNullOrWhiteSpace(i.Group)))
+        {
+            // A referenced project reports its own invalid items when it builds; here they are left out, not reported twice.
+            var validation = PackageDeclarationValidator.Validate(item);
+            if (validation.Requirement is { } requirement)
+            {
+                var (line, column) = ItemLocator.Find(item.File, item.ItemType, item.Name, "Include");
+                Add(new DeclaredRequirement(requirement, null, new SourceLocation(item.File ?? item.Description, line, column)) { Origin = item.Origin }, item.Kind == DeclarationKind.Constraint);
+            }
+        }
+
+        foreach (var file in flowing.ProjectFiles.Where(f => File.Exists(f.Path)))
+        {
+            files.Add(file.Path);
+            Try(errors, () =>
+            {
+                foreach (var dependency in PyProject.Load(file.Path).Dependencies)
+                {
+                    Add(dependency with { Origin = file.Origin }, constraint: false);
+                }
+            });
+        }
+
+        foreach (var file in flowing.RequirementsFiles)
+        {
+            files.Add(file.Path);
+            Try(errors, () =>
+            {
+                var read = RequirementsFile.Load(file.Path, null, environment);
+                foreach (var requirement in read.Requirements)
+                {
+                    Add(requirement with { Origin = file.Origin }, constraint: false);
+                }
+
+                foreach (var constraint in read.Constraints)
+                {
+                    Add(constraint with { Origin = file.Origin }, constraint: true);
+                }
+            });
+        }
     }
 
     private static void Try(List<PythonEnvException> errors, Action read)
@@ -194,7 +275,7 @@ public sealed class ProjectDeclarations
 
                     yield return new PythonEnvException(DiagnosticCodes.InvalidDeclaration,
                         $"{first.Requirement.PackageName} is declared twice with version ranges no version satisfies: " +
-                        $"\"{first.Requirement}\" at {first.Location} and \"{second.Requirement}\" at {second.Location}. " +
+                        $"\"{first.Requirement}\" at {first.Where} and \"{second.Requirement}\" at {second.Where}. " +
                         "Remove one declaration or make the ranges overlap.",
                         second.Location.File, second.Location.Line, second.Location.Column);
                 }

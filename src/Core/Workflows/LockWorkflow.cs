@@ -311,7 +311,7 @@ public static class LockWorkflow
         return markers;
     }
 
-    private static RootRequirement Root(DeclaredRequirement declared) => new(declared.Requirement, declared.Group, declared.Location.ToString()) { Location = declared.Location };
+    private static RootRequirement Root(DeclaredRequirement declared) => new(declared.Requirement, declared.Group, declared.Where) { Location = declared.Location };
 
     /// <summary>The locked entries, preferred by the next resolution (each where its marker holds) so a re-lock moves only what must move.</summary>
     private static List<Preference> Preferences(PylockFile? existing)

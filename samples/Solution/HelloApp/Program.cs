@@ -1,0 +1,1 @@
+Console.WriteLine($"HelloApp: {Greeter.PythonGreeter.Hello()}");
