@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using PythonEnv.Diagnostics;
+using PythonEnv.Interpreters;
 using PythonEnv.Locking;
 using PythonEnv.Packaging;
 using PythonEnv.Resolution;
@@ -23,6 +24,8 @@ internal static class PythonProperties
     public const string NoBuildName = "PythonNoBuild";
     public const string UpgradeName = "PythonUpgrade";
     public const string EnvironmentEnabledName = "PythonEnvironmentEnabled";
+    public const string InterpreterSourceName = "PythonInterpreterSource";
+    public const string SelfContainedName = "PythonSelfContained";
 
     /// <summary>The hosts' switches (PythonEnv.Sdk.Hosts.targets): <c>true</c>/<c>false</c>, empty for their defaults.</summary>
     private static readonly string[] HostSwitches = ["PythonHostCode", "PythonEmbedded", "PythonReferencedEnvironment", "PythonPublishEnvironment"];
@@ -37,6 +40,9 @@ internal static class PythonProperties
 
     /// <summary><c>PythonPrerelease</c>; empty is PEP 440's rule (<c>if-necessary-or-explicit</c>).</summary>
     public static PrereleasePolicy Prerelease(string? value) => Choose(PrereleaseName, value, Prereleases, PrereleasePolicy.IfNecessaryOrExplicit);
+
+    /// <summary><c>PythonInterpreterSource</c>; empty is <c>auto</c> (installed first, else managed).</summary>
+    public static InterpreterSource InterpreterSource(string? value) => Choose(InterpreterSourceName, value, InterpreterSources, Interpreters.InterpreterSource.Auto);
 
     /// <summary>A boolean property (<c>PythonOffline</c>, <c>PythonNoBuild</c>, ...): <c>true</c> or <c>false</c>, any case; empty is <paramref name="empty"/>.</summary>
     public static bool Boolean(string name, string? value, bool empty = false) =>
@@ -83,6 +89,8 @@ internal static class PythonProperties
             case UpgradeName: Upgrade(value); break;
             case OfflineName or NoBuildName: Boolean(name, value); break;
             case EnvironmentEnabledName: Boolean(name, value, empty: true); break;
+            case InterpreterSourceName: InterpreterSource(value); break;
+            case SelfContainedName: Boolean(name, value); break;
             case var host when HostSwitches.Contains(host): Boolean(name, value); break;
         }
     }
@@ -90,6 +98,11 @@ internal static class PythonProperties
     private static readonly Dictionary<string, LockMode> LockModes = new()
     {
         ["Update"] = Locking.LockMode.Update, ["Locked"] = Locking.LockMode.Locked, ["Frozen"] = Locking.LockMode.Frozen,
+    };
+
+    private static readonly Dictionary<string, InterpreterSource> InterpreterSources = new()
+    {
+        ["auto"] = Interpreters.InterpreterSource.Auto, ["managed"] = Interpreters.InterpreterSource.Managed, ["system"] = Interpreters.InterpreterSource.System,
     };
 
     private static readonly Dictionary<string, ResolutionStrategy> Resolutions = new()

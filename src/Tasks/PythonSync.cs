@@ -68,15 +68,20 @@ public sealed class PythonSync : PythonIndexTask
         }
         var indexOptions = IndexOptions() with { CredentialUrls = RequirementsFileCredentials(RequirementsFiles) };
         var lockFile = PylockReader.Load(LockFile);
-        var discovery = new InterpreterDiscovery(new InterpreterProbe(indexOptions.CacheDir), new DiscoveryOptions
+        var source = PythonProperties.InterpreterSource(InterpreterSource);
+        var managed = ManagedInterpreters(indexOptions);
+        var probe = new InterpreterProbe(indexOptions.CacheDir);
+        var discovery = new InterpreterDiscovery(probe, new DiscoveryOptions
         {
             ProjectDirectory = ProjectDirectory,
             InterpreterPath = PythonInterpreter,
             PythonVersion = PythonVersion,
             RequiresPython = string.IsNullOrWhiteSpace(lockFile.RequiresPython) ? RequiresPython : lockFile.RequiresPython,
             RequiresPythonSource = string.IsNullOrWhiteSpace(lockFile.RequiresPython) ? null : LockFile,
+            Source = source,
+            Managed = source == Interpreters.InterpreterSource.System ? null : managed,
         });
-        var interpreter = discovery.FindAsync(Cancellation).GetAwaiter().GetResult();
+        var interpreter = LockedManagedInterpreter(lockFile, managed, probe, source) ?? discovery.FindAsync(Cancellation).GetAwaiter().GetResult();
         var plan = LockInstallPlan.Create(lockFile, LockFile, interpreter, extras: PropertyLists.Names(InstallExtras), groups: PropertyLists.Names(InstallGroups));
 
         using var client = new IndexClient(indexOptions);
@@ -123,6 +128,26 @@ public sealed class PythonSync : PythonIndexTask
             RecordState(watched, hostValues);
         }
         return !Log.HasLoggedErrors;
+    }
+
+    /// <summary>
+    /// The managed build the lock pins for this platform, installed (downloaded and verified against the lock's sha256
+    /// when not in the cache): exactly the interpreter the lock was made with. Null when the lock pins none, or
+    /// PythonInterpreter / PythonInterpreterSource=system chooses otherwise.
+    /// </summary>
+    private PythonInterpreter? LockedManagedInterpreter(Locking.PylockFile lockFile, Interpreters.ManagedInterpreters managed, InterpreterProbe probe, Interpreters.InterpreterSource source)
+    {
+        if (!string.IsNullOrWhiteSpace(PythonInterpreter) || source == Interpreters.InterpreterSource.System
+            || lockFile.Manifest?.Interpreter is not { Downloads.Count: > 0 } locked)
+        {
+            return null;
+        }
+
+        var build = locked.BuildFor(managed.Options.Platform) ?? throw new PythonEnvException(DiagnosticCodes.LockedInterpreterMissingPlatform,
+            $"{Path.GetFileName(LockFile)} pins the managed Python {locked.Build} with downloads for {string.Join(", ", locked.Downloads.Select(d => d.Platform))}, but not for this platform ({managed.Options.Platform}). " +
+            "Re-lock with a downloads manifest (PythonDownloadsManifest) that lists this platform's build of that version.", LockFile);
+        var executable = managed.InstallAsync(build, Cancellation).GetAwaiter().GetResult();
+        return probe.ProbeAsync(executable, Cancellation).GetAwaiter().GetResult();
     }
 
     /// <summary>Says (at normal verbosity) which recorded paths changed, i.e. why the target ran this task.</summary>
