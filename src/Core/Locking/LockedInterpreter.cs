@@ -36,15 +36,18 @@ public sealed record LockedInterpreter
     public PythonBuild? BuildFor(BuildPlatform platform) =>
         Downloads.Where(d => d.Platform == platform.Key).Select(d => d.ToBuild()).FirstOrDefault();
 
-    /// <summary>The request and the source, as drift is judged (what was found may differ from machine to machine).</summary>
+    /// <summary>
+    /// The request and the source, as drift is judged (what was found may differ from machine to machine). A request
+    /// where the lock recorded none is not drift: a lock made without one holds for any interpreter (and records the
+    /// request the next time it is made); a recorded request that changed or went away is.
+    /// </summary>
     public static IEnumerable<ManifestChange> Compare(LockedInterpreter? recorded, LockedInterpreter? current)
     {
         var before = recorded ?? new LockedInterpreter();
         var after = current ?? new LockedInterpreter();
-        if (!string.Equals(before.Request ?? "", after.Request ?? "", StringComparison.Ordinal))
+        if (before.Request is not null && !string.Equals(before.Request, after.Request ?? "", StringComparison.Ordinal))
         {
-            yield return new ManifestChange(before.Request is null ? ManifestChangeKind.Added : after.Request is null ? ManifestChangeKind.Removed : ManifestChangeKind.Changed,
-                "interpreter request", before.Request, after.Request);
+            yield return new ManifestChange(after.Request is null ? ManifestChangeKind.Removed : ManifestChangeKind.Changed, "interpreter request", before.Request, after.Request);
         }
 
         if (before.Source != after.Source)

@@ -67,13 +67,15 @@ public sealed class LockedInterpreterTests
     }
 
     [TestMethod]
-    public void A_changed_request_or_source_is_drift_but_the_version_found_on_a_machine_is_not()
+    public void A_changed_or_removed_request_or_a_changed_source_is_drift_but_the_version_found_on_a_machine_is_not()
     {
         var recorded = new LockManifest { Interpreter = Managed() };
         Assert.AreEqual(0, LockManifest.Compare(recorded, new LockManifest { Interpreter = new LockedInterpreter { Request = "3.12", Source = "managed" } }).Count);
         var changes = LockManifest.Compare(recorded, new LockManifest { Interpreter = new LockedInterpreter { Request = "3.13", Source = "auto" } }).Select(c => c.ToString()).ToList();
         CollectionAssert.AreEqual(new[] { "~ interpreter request: 3.12 -> 3.13", "~ interpreter source (PythonInterpreterSource): managed -> auto" }, changes);
-        Assert.AreEqual("+ interpreter request: 3.12", LockManifest.Compare(new LockManifest(), new LockManifest { Interpreter = new LockedInterpreter { Request = "3.12" } }).Single().ToString());
+        Assert.AreEqual("- interpreter request: 3.12", LockManifest.Compare(recorded, new LockManifest { Interpreter = new LockedInterpreter { Source = "managed" } }).Single().ToString());
+        Assert.AreEqual(0, LockManifest.Compare(new LockManifest(), new LockManifest { Interpreter = new LockedInterpreter { Request = "3.12" } }).Count,
+            "a lock made without a request holds for any interpreter: a request added later is not drift");
     }
 
     [TestMethod]
