@@ -27,6 +27,8 @@ public sealed class PythonPublishInterpreter : Task
 
     public string? ProjectFullPath { get; set; }
 
+    public string? RuntimeIdentifier { get; set; }
+
     /// <summary>The files copied, each with <c>RelativePath</c> metadata (inside the environment folder).</summary>
     [Output] public ITaskItem[] Files { get; private set; } = Array.Empty<ITaskItem>();
 
@@ -37,7 +39,7 @@ public sealed class PythonPublishInterpreter : Task
             var values = HostValueItems.ToDictionary(i => i.ItemSpec, i => i.GetMetadata("Value"), StringComparer.Ordinal);
             string Value(string name) => values.TryGetValue(HostValues.Key(name), out var v) ? v : "";
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var files = PublishedInterpreter.Stage(Value(HostValues.PythonHome), Value(HostValues.PythonLibrary), EnvironmentRoot, EnvironmentFolder, StagedRuntimeConfig, ProjectFullPath ?? "");
+            var files = PublishedInterpreter.Stage(Value(HostValues.PythonHome), Value(HostValues.PythonLibrary), EnvironmentRoot, EnvironmentFolder, StagedRuntimeConfig, ProjectFullPath ?? "", RuntimeIdentifier);
             Files = files.Select(f => (ITaskItem)new TaskItem(f.Path, new Dictionary<string, string> { ["RelativePath"] = EnvironmentFolder + "/" + f.RelativePath })).ToArray();
             var bytes = files.Sum(f => new System.IO.FileInfo(f.Path).Length);
             Log.LogMessage(MessageImportance.High, $"PythonPublish: self-contained: Python {Value(HostValues.PythonInterpreterVersion)} copied into {EnvironmentFolder}/ ({files.Count} files, {bytes / 1024.0 / 1024.0:0.0} MiB, {clock.ElapsedMilliseconds} ms)");

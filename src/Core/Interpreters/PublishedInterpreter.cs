@@ -22,11 +22,17 @@ public static class PublishedInterpreter
     public sealed record StagedFile(string Path, string RelativePath);
 
     /// <summary>Copies the interpreter at <paramref name="home"/> into <paramref name="environmentRoot"/> and rewrites the staged runtimeconfig.json; returns the files copied.</summary>
-    public static IReadOnlyList<StagedFile> Stage(string home, string library, string environmentRoot, string environmentFolder, string stagedRuntimeConfig, string projectFile)
+    public static IReadOnlyList<StagedFile> Stage(string home, string library, string environmentRoot, string environmentFolder, string stagedRuntimeConfig, string projectFile, string? runtimeIdentifier = null)
     {
         var build = ManagedInterpreters.BuildAt(home) ?? throw new PythonEnvException(DiagnosticCodes.SelfContainedNeedsManagedInterpreter,
             $"PythonSelfContained copies the managed interpreter beside the app, but this build's Python ({home}) was not installed by the SDK. " +
             "Set PythonInterpreterSource=managed so every machine builds with (and ships) the same python-build-standalone build, or set PythonSelfContained=false.", projectFile);
+        if (!string.IsNullOrEmpty(runtimeIdentifier) && RuntimePlatform.FromRid(runtimeIdentifier!) is { } ridPlatform && !Runs(build.Platform, ridPlatform))
+        {
+            throw new PythonEnvException(DiagnosticCodes.PublishPlatformMismatch,
+                $"PythonSelfContained ships the interpreter the build used, {build.Key}, which does not run on {runtimeIdentifier} ({ridPlatform.SysPlatform} {ridPlatform.Machine}). " +
+                "Publish on a machine of that platform (or in a container of it), or set PythonSelfContained=false.", projectFile);
+        }
 
         var copied = new List<StagedFile>();
         var root = Path.GetFullPath(home);
@@ -60,6 +66,11 @@ public static class PublishedInterpreter
         File.WriteAllText(stagedRuntimeConfig, WithInterpreter(File.ReadAllText(stagedRuntimeConfig), environmentFolder, executable, libraryPath));
         return copied;
     }
+
+    /// <summary>Whether a build for <paramref name="platform"/> runs on a RID's OS and processor.</summary>
+    private static bool Runs(BuildPlatform platform, RuntimePlatform target) =>
+        BuildPlatform.Of(target.SysPlatform, target.Machine, platform.Libc) is var wanted && wanted.Os == platform.Os && wanted.Arch == platform.Arch
+        && (platform.Os != "linux" || target.Rid.Split('-').Any(part => string.Equals(part, "musl", StringComparison.OrdinalIgnoreCase)) == (platform.Libc == "musl"));
 
     /// <summary>The interpreter's own site-packages (<c>lib/pythonX.Y/site-packages</c>, <c>Lib/site-packages</c>): not the app's packages.</summary>
     private static bool IsOwnSitePackages(string relative)
