@@ -9,6 +9,7 @@ using PythonEnv.Diagnostics;
 using PythonEnv.Index;
 using PythonEnv.Inputs;
 using PythonEnv.Locking;
+using PythonEnv.Workflows;
 
 namespace PythonEnv.Sdk.Tasks;
 
@@ -23,6 +24,15 @@ public sealed class PythonLock : PythonIndexTask
     public ITaskItem[] Packages { get; set; } = Array.Empty<ITaskItem>();
     public ITaskItem[] Constraints { get; set; } = Array.Empty<ITaskItem>();
     public ITaskItem[] RequirementsFiles { get; set; } = Array.Empty<ITaskItem>();
+
+    /// <summary><c>PythonIndex</c> items: named indexes that <c>Index</c> metadata pins packages to.</summary>
+    public ITaskItem[] Indexes { get; set; } = Array.Empty<ITaskItem>();
+
+    /// <summary><c>PythonTorchBackend</c>: <c>cpu</c>, <c>cu121</c>, ... or <c>auto</c>.</summary>
+    public string? TorchBackend { get; set; }
+
+    /// <summary><c>PythonTorchIndexUrl</c>: where PyTorch's per-backend indexes are.</summary>
+    public string? TorchIndexUrl { get; set; }
     public string? ProjectFile { get; set; }
     public string? Mode { get; set; }
     public string? Upgrade { get; set; }
@@ -45,7 +55,7 @@ public sealed class PythonLock : PythonIndexTask
         var items = Declarations.FromItems(Packages, DeclarationKind.Package).Concat(Declarations.FromItems(Constraints, DeclarationKind.Constraint));
         var files = RequirementsFiles.Select(item => new RequirementsFileReference(
             item.GetMetadata("FullPath"), string.IsNullOrEmpty(item.GetMetadata("Group")) ? null : item.GetMetadata("Group")));
-        var declarations = ProjectDeclarations.Gather(items, string.IsNullOrWhiteSpace(ProjectFile) ? null : ProjectFile, files, RequiresPython);
+        var declarations = ProjectDeclarations.Gather(items, string.IsNullOrWhiteSpace(ProjectFile) ? null : ProjectFile, files, RequiresPython, indexItems: Declarations.IndexesFromItems(Indexes));
         foreach (var error in declarations.Errors)
         {
             Diagnostics.LogError(this, error, ProjectFullPath);
@@ -63,12 +73,14 @@ public sealed class PythonLock : PythonIndexTask
             Mode = mode,
             Upgrade = PythonProperties.Upgrade(Upgrade),
             Environments = PropertyLists.Items(Environments),
-            Resolution = PythonProperties.Name(PythonProperties.Resolution(Resolution)),
-            Prerelease = PythonProperties.Name(PythonProperties.Prerelease(Prerelease)),
+            Resolution = PythonProperties.Resolution(Resolution),
+            Prerelease = PythonProperties.Prerelease(Prerelease),
             PythonVersion = PythonVersion,
             ProjectDirectory = ProjectDirectory,
             PythonInterpreter = string.IsNullOrWhiteSpace(PythonInterpreter) ? null : PythonInterpreter,
             NoBuild = NoBuild,
+            TorchBackend = PythonProperties.TorchBackend(TorchBackend),
+            TorchIndexUrl = string.IsNullOrWhiteSpace(TorchIndexUrl) ? null : TorchIndexUrl,
             InterpreterSource = PythonProperties.InterpreterSource(InterpreterSource),
             ManagedInterpreters = ManagedInterpreters(index),
             Log = line => Log.LogMessage(MessageImportance.High, "PythonLock: " + line),

@@ -24,6 +24,7 @@ internal static class PythonProperties
     public const string NoBuildName = "PythonNoBuild";
     public const string UpgradeName = "PythonUpgrade";
     public const string EnvironmentEnabledName = "PythonEnvironmentEnabled";
+    public const string TorchBackendName = "PythonTorchBackend";
     public const string InterpreterSourceName = "PythonInterpreterSource";
     public const string SelfContainedName = "PythonSelfContained";
 
@@ -36,10 +37,10 @@ internal static class PythonProperties
     public static LockMode LockMode(string? value) => Choose(LockModeName, value, LockModes, Locking.LockMode.Update);
 
     /// <summary><c>PythonResolution</c>; empty is <c>highest</c>.</summary>
-    public static ResolutionStrategy Resolution(string? value) => Choose(ResolutionName, value, Resolutions, ResolutionStrategy.Highest);
+    public static ResolutionStrategy Resolution(string? value) => Choose(ResolutionName, value, ResolverOptionNames.Strategies, ResolverOptionNames.DefaultStrategy);
 
     /// <summary><c>PythonPrerelease</c>; empty is PEP 440's rule (<c>if-necessary-or-explicit</c>).</summary>
-    public static PrereleasePolicy Prerelease(string? value) => Choose(PrereleaseName, value, Prereleases, PrereleasePolicy.IfNecessaryOrExplicit);
+    public static PrereleasePolicy Prerelease(string? value) => Choose(PrereleaseName, value, ResolverOptionNames.Prereleases, ResolverOptionNames.DefaultPrerelease);
 
     /// <summary><c>PythonInterpreterSource</c>; empty is <c>auto</c> (installed first, else managed).</summary>
     public static InterpreterSource InterpreterSource(string? value) => Choose(InterpreterSourceName, value, InterpreterSources, Interpreters.InterpreterSource.Auto);
@@ -72,11 +73,22 @@ internal static class PythonProperties
         return string.Join(";", names);
     }
 
-    /// <summary>The engine's name for a strategy, as the lock records it.</summary>
-    public static string Name(ResolutionStrategy strategy) => Resolutions.First(pair => pair.Value == strategy).Key;
+    /// <summary>
+    /// <c>PythonTorchBackend</c>: <c>auto</c> or a PyTorch index name (<c>cpu</c>, <c>cu118</c>, <c>cu121</c>, <c>cu124</c>,
+    /// <c>rocm6.2</c>, <c>xpu</c>), any case; empty is none (null).
+    /// </summary>
+    public static string? TorchBackend(string? value)
+    {
+        var text = value?.Trim().ToLowerInvariant() ?? "";
+        if (text.Length == 0)
+        {
+            return null;
+        }
 
-    /// <summary>The engine's name for a pre-release policy, as the lock records it.</summary>
-    public static string Name(PrereleasePolicy policy) => Prereleases.First(pair => pair.Value == policy).Key;
+        return Index.TorchBackend.IsValid(text)
+            ? text
+            : throw Invalid(TorchBackendName, value!, "Use auto, cpu, or a CUDA/ROCm backend as PyTorch's indexes name them (cu118, cu121, cu124, cu126, cu128, rocm6.2, xpu), or leave it empty for none");
+    }
 
     /// <summary>Checks one property by name; properties this class does not know are not checked.</summary>
     public static void Check(string name, string? value)
@@ -87,6 +99,7 @@ internal static class PythonProperties
             case ResolutionName: Resolution(value); break;
             case PrereleaseName: Prerelease(value); break;
             case UpgradeName: Upgrade(value); break;
+            case TorchBackendName: TorchBackend(value); break;
             case OfflineName or NoBuildName: Boolean(name, value); break;
             case EnvironmentEnabledName: Boolean(name, value, empty: true); break;
             case InterpreterSourceName: InterpreterSource(value); break;
@@ -105,18 +118,8 @@ internal static class PythonProperties
         ["auto"] = Interpreters.InterpreterSource.Auto, ["managed"] = Interpreters.InterpreterSource.Managed, ["system"] = Interpreters.InterpreterSource.System,
     };
 
-    private static readonly Dictionary<string, ResolutionStrategy> Resolutions = new()
-    {
-        ["highest"] = ResolutionStrategy.Highest, ["lowest"] = ResolutionStrategy.Lowest, ["lowest-direct"] = ResolutionStrategy.LowestDirect,
-    };
-
-    private static readonly Dictionary<string, PrereleasePolicy> Prereleases = new()
-    {
-        ["if-necessary-or-explicit"] = PrereleasePolicy.IfNecessaryOrExplicit, ["allow"] = PrereleasePolicy.Allow,
-    };
-
     /// <summary>The value for <paramref name="value"/> (trimmed, any case), <paramref name="empty"/> for none, else PYENV1001.</summary>
-    private static T Choose<T>(string name, string? value, Dictionary<string, T> allowed, T empty)
+    private static T Choose<T>(string name, string? value, IReadOnlyDictionary<string, T> allowed, T empty)
     {
         var text = value?.Trim() ?? "";
         if (text.Length == 0)

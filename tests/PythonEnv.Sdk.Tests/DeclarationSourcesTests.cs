@@ -6,6 +6,7 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 using PythonEnv.Locking;
 using PythonEnv.Sdk.Tests.Harness;
 using PythonEnv.TestIndex;
+using PythonEnv.Workflows;
 
 namespace PythonEnv.Sdk.Tests;
 

@@ -23,6 +23,7 @@ public sealed class PackageLayoutTests : SdkTest
     [DataRow("build/PythonEnv.Sdk.props")]
     [DataRow("build/PythonEnv.Sdk.targets")]
     [DataRow("build/PythonEnv.Sdk.Hosts.targets")]
+    [DataRow("build/PythonEnv.Sdk.Indexes.targets")]
     [DataRow("build/PythonEnv.Sdk.Interpreters.targets")]
     [DataRow("hosts/HostValues.cs")]
     [DataRow("hosts/PythonHostConfiguration.cs")]

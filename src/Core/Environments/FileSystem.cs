@@ -7,46 +7,11 @@ namespace PythonEnv.Environments;
 
 /// <summary>
 /// The file operations the installer needs that netstandard2.0 lacks (hard links, symbolic links, Unix
-/// permissions) plus atomic writes and retrying deletes. Windows and POSIX paths are chosen at run time.
+/// permissions) plus retrying deletes (atomic writes are <see cref="IO.AtomicFile"/>). Windows and POSIX paths are chosen at run time.
 /// </summary>
 internal static class FileSystem
 {
     public static bool IsWindows { get; } = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
-
-    /// <summary>Writes <paramref name="path"/> so readers see the old content or the new one, never a half file.</summary>
-    public static void WriteAtomically(string path, byte[] content)
-    {
-        var temp = path + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp";
-        File.WriteAllBytes(temp, content);
-        try
-        {
-            Replace(temp, path);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
-    }
-
-    /// <summary>Moves <paramref name="source"/> over <paramref name="destination"/> (rename(2) semantics).</summary>
-    public static void Replace(string source, string destination)
-    {
-#if NET
-        File.Move(source, destination, overwrite: true);
-#else
-        if (File.Exists(destination))
-        {
-            File.Replace(source, destination, null);
-        }
-        else
-        {
-            File.Move(source, destination);
-        }
-#endif
-    }
 
     /// <summary>Hard-links <paramref name="link"/> to <paramref name="target"/>; false when the file system cannot.</summary>
     public static bool TryHardLink(string target, string link)
@@ -96,16 +61,6 @@ internal static class FileSystem
         {
             throw new IOException($"cannot set the permissions of {path} (errno {Marshal.GetLastWin32Error()})");
         }
-#endif
-    }
-
-    /// <summary>Unix permission bits of <paramref name="path"/> (0 on Windows).</summary>
-    public static int GetMode(string path)
-    {
-#if NET
-        return OperatingSystem.IsWindows() ? 0 : (int)File.GetUnixFileMode(path);
-#else
-        return 0;
 #endif
     }
 

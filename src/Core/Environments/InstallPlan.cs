@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
+using PythonEnv.IO;
 using PythonEnv.Packaging;
 
 namespace PythonEnv.Environments;

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using PythonEnv.IO;
 
 namespace PythonEnv.Environments;
 
@@ -162,7 +163,7 @@ public sealed class InterpreterProbe
                 }
                 writer.WriteEndObject();
             }
-            FileSystem.WriteAtomically(cacheFile, buffer.ToArray());
+            AtomicFile.Write(cacheFile, buffer.ToArray());
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -7,8 +7,9 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using PythonEnv.Diagnostics;
-using Tomlyn;
+using PythonEnv.IO;
 using Tomlyn.Model;
+using Tomlyn;
 
 namespace PythonEnv.Environments;
 

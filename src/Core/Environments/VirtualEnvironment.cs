@@ -7,6 +7,7 @@ using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using PythonEnv.Diagnostics;
+using PythonEnv.IO;
 
 namespace PythonEnv.Environments;
 
@@ -310,7 +311,7 @@ hash -r 2>/dev/null
         }
         text += "implementation = " + BaseInterpreter.Implementation + "\n"
               + "pythonenv-sdk-executable = " + BaseInterpreter.BaseExecutable + "\n";
-        FileSystem.WriteAtomically(path, new UTF8Encoding(false).GetBytes(text));
+        AtomicFile.Write(path, new UTF8Encoding(false).GetBytes(text));
     }
 
     private static bool SamePath(string? a, string? b)

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text;
 using System.Text.Json;
 using PythonEnv.Diagnostics;
+using PythonEnv.IO;
 
 namespace PythonEnv.Environments;
 

@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using PythonEnv.Diagnostics;
 using PythonEnv.Environments;
+using PythonEnv.IO;
 using PythonEnv.Locking;
 using PythonEnv.Packaging;
 

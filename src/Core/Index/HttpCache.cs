@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Text;
 using System.Text.Json;
+using PythonEnv.IO;
 
 namespace PythonEnv.Index;
 
@@ -91,7 +92,7 @@ internal sealed class HttpCache
 
     public string PathFor(string key)
     {
-        var hash = AtomicFile.Sha256Hex(Encoding.UTF8.GetBytes(key), 0, Encoding.UTF8.GetByteCount(key));
+        var hash = Hashing.Sha256Hex(Encoding.UTF8.GetBytes(key), 0, Encoding.UTF8.GetByteCount(key));
         return Path.Combine(_root, hash.Substring(0, 2), hash + ".entry");
     }
 
@@ -137,7 +138,7 @@ internal sealed class HttpCache
             WriteOptional(json, "cache-control", entry.CacheControl);
             json.WriteString("stored-at", entry.StoredAt.ToString("o", CultureInfo.InvariantCulture));
             json.WriteNumber("length", entry.Body.Length);
-            json.WriteString("sha256", AtomicFile.Sha256Hex(entry.Body, 0, entry.Body.Length));
+            json.WriteString("sha256", Hashing.Sha256Hex(entry.Body, 0, entry.Body.Length));
             json.WriteEndObject();
         }
 
@@ -185,7 +186,7 @@ internal sealed class HttpCache
             var bodyStart = end + 1;
             var length = root.GetProperty("length").GetInt64();
             if (root.GetProperty("key").GetString() != key || length != bytes.Length - bodyStart
-                || root.GetProperty("sha256").GetString() != AtomicFile.Sha256Hex(bytes, bodyStart, (int)length))
+                || root.GetProperty("sha256").GetString() != Hashing.Sha256Hex(bytes, bodyStart, (int)length))
             {
                 return null;
             }

@@ -10,6 +10,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using PythonEnv.Diagnostics;
 using PythonEnv.Environments;
+using PythonEnv.IO;
 using PythonEnv.Packaging;
 
 namespace PythonEnv.Interpreters;
@@ -310,7 +311,7 @@ public sealed class ManagedInterpreters
                 length = output.Length;
             }
 
-            actual = Hashing.Hex(hash.Hash!);
+            actual = Hex.Lower(hash.Hash!);
         }
         catch (Exception e) when (e is IOException or HttpRequestException or UnauthorizedAccessException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {

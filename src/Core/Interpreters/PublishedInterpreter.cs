@@ -52,10 +52,12 @@ public static class PublishedInterpreter
 
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target); // a link is copied as the file it points at: the folder holds no link out of itself
-            if (!FileSystem.IsWindows)
+#if NET
+            if (!OperatingSystem.IsWindows())
             {
-                FileSystem.SetMode(target, FileSystem.GetMode(file));
+                File.SetUnixFileMode(target, File.GetUnixFileMode(file)); // the interpreter stays executable
             }
+#endif
 
             copied.Add(new StagedFile(target, relative));
         }

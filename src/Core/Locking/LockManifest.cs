@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using PythonEnv.Packaging;
+using PythonEnv.Resolution;
 
 namespace PythonEnv.Locking;
 
@@ -38,11 +39,14 @@ public sealed class LockManifest
 
     public IReadOnlyList<string> FindLinks { get; init; } = [];
 
+    /// <summary>Index pins: <c>torch from https://download.pytorch.org/whl/cu121/ ; sys_platform != "darwin"</c> (see <c>IndexRoute</c>).</summary>
+    public IReadOnlyList<string> IndexPins { get; init; } = [];
+
     /// <summary><c>highest</c>, <c>lowest</c> or <c>lowest-direct</c>.</summary>
-    public string Resolution { get; init; } = "highest";
+    public string Resolution { get; init; } = ResolverOptionNames.Name(ResolverOptionNames.DefaultStrategy);
 
     /// <summary><c>if-necessary-or-explicit</c> (the PEP 440 rule) or <c>allow</c>.</summary>
-    public string Prerelease { get; init; } = "if-necessary-or-explicit";
+    public string Prerelease { get; init; } = ResolverOptionNames.Name(ResolverOptionNames.DefaultPrerelease);
 
     /// <summary>The marker spaces the last resolution forked into; an output kept so the next one forks alike.</summary>
     public IReadOnlyList<string> Forks { get; init; } = [];
@@ -62,6 +66,7 @@ public sealed class LockManifest
         Constraints = Sorted(Constraints),
         Indexes = Indexes.Select(WithoutCredentials).Distinct(StringComparer.Ordinal).ToList(),
         FindLinks = FindLinks.Select(WithoutCredentials).Distinct(StringComparer.Ordinal).ToList(),
+        IndexPins = Sorted(IndexPins.Select(WithoutCredentials)),
         Resolution = Resolution,
         Prerelease = Prerelease,
         Forks = Sorted(Forks),
@@ -75,7 +80,7 @@ public sealed class LockManifest
         {
             SchemaVersion = SchemaVersion, RequiresPython = RequiresPython, Environments = Environments, Requirements = Requirements,
             Extras = Extras, DependencyGroups = DependencyGroups, Constraints = Constraints, Indexes = Indexes,
-            FindLinks = FindLinks, Resolution = Resolution, Prerelease = Prerelease, Forks = forks.OrderBy(f => f, StringComparer.Ordinal).ToList(),
+            FindLinks = FindLinks, IndexPins = IndexPins, Resolution = Resolution, Prerelease = Prerelease, Forks = forks.OrderBy(f => f, StringComparer.Ordinal).ToList(),
             Interpreter = Interpreter,
         };
     }
@@ -85,7 +90,7 @@ public sealed class LockManifest
     {
         SchemaVersion = SchemaVersion, RequiresPython = RequiresPython, Environments = Environments, Requirements = Requirements,
         Extras = Extras, DependencyGroups = DependencyGroups, Constraints = Constraints, Indexes = Indexes,
-        FindLinks = FindLinks, Resolution = Resolution, Prerelease = Prerelease, Forks = Forks, Interpreter = interpreter,
+        FindLinks = FindLinks, IndexPins = IndexPins, Resolution = Resolution, Prerelease = Prerelease, Forks = Forks, Interpreter = interpreter,
     };
 
     /// <summary>
@@ -121,6 +126,7 @@ public sealed class LockManifest
         }
 
         CompareSets(changes, "find-links", recorded.FindLinks, current.FindLinks);
+        CompareRequirements(changes, "index pin of", recorded.IndexPins, current.IndexPins);
         CompareValue(changes, "resolution strategy", recorded.Resolution, current.Resolution);
         CompareValue(changes, "pre-release policy", recorded.Prerelease, current.Prerelease);
         changes.AddRange(LockedInterpreter.Compare(recorded.Interpreter, current.Interpreter));

@@ -16,6 +16,9 @@ public sealed class PylockFile
     /// <summary>This tool's name: the lock's <c>created-by</c> and its <c>[tool]</c> table.</summary>
     public const string ToolName = "pythonenv-sdk";
 
+    /// <summary>The command that re-locks, which a stale or invalid lock tells the user to run.</summary>
+    public const string FixCommand = "dotnet build -t:PythonLock -p:PythonLockMode=Update";
+
     public string LockVersion { get; init; } = SupportedLockVersion;
 
     /// <summary>PEP 508 markers of the environments the lock covers; empty means "any".</summary>

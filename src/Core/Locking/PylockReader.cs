@@ -2,10 +2,11 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using Tomlyn;
-using Tomlyn.Model;
 using PythonEnv.Diagnostics;
 using PythonEnv.Packaging;
+using PythonEnv.Resolution;
+using Tomlyn.Model;
+using Tomlyn;
 
 namespace PythonEnv.Locking;
 
@@ -437,8 +438,9 @@ public static class PylockReader
                 Constraints = StringArray(table, "constraints"),
                 Indexes = StringArray(table, "indexes"),
                 FindLinks = StringArray(table, "find-links"),
-                Resolution = OptionalString(table, "resolution") ?? "highest",
-                Prerelease = OptionalString(table, "prerelease") ?? "if-necessary-or-explicit",
+                IndexPins = StringArray(table, "index-pins"),
+                Resolution = OptionalString(table, "resolution") ?? ResolverOptionNames.Name(ResolverOptionNames.DefaultStrategy),
+                Prerelease = OptionalString(table, "prerelease") ?? ResolverOptionNames.Name(ResolverOptionNames.DefaultPrerelease),
                 Forks = StringArray(table, "forks"),
                 Extras = Scopes(table, "extras"),
                 DependencyGroups = Scopes(table, "dependency-groups"),
@@ -575,7 +577,7 @@ public static class PylockReader
         /// <summary>PYENV3002 at the line; every mode refuses such a lock, so the message says how to get a valid one.</summary>
         private PythonEnvException Error(int line, string message) =>
             new(DiagnosticCodes.InvalidLock,
-                $"{Path.GetFileName(_path)} is invalid: {message} Fix that line, or delete the file and run '{LockWorkflow.FixCommand}' to re-lock.",
+                $"{Path.GetFileName(_path)} is invalid: {message} Fix that line, or delete the file and run '{PylockFile.FixCommand}' to re-lock.",
                 _path, line);
     }
 }

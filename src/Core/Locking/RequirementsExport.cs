@@ -34,7 +34,7 @@ public static class RequirementsExport
     {
         var selected = new HashSet<string>(groups ?? [], StringComparer.Ordinal);
         var selectedExtras = (extras ?? []).ToList();
-        var requiresPython = lockFile.RequiresPython is { } range && SpecifierSet.TryParse(range, out var set) ? set : SpecifierSet.Parse(">=3.8");
+        var requiresPython = RequiresPythonRange.ParseOrDefault(lockFile.RequiresPython);
         var universe = PythonResolver.Universe(requiresPython, lockFile.Environments.Select(MarkerExpression.Parse).ToList());
         var packages = new List<(LockedPackage Package, string? Marker)>();
         foreach (var package in lockFile.Packages.OrderBy(p => p.Name, StringComparer.Ordinal).ThenBy(p => p.Version, StringComparer.Ordinal))
@@ -52,6 +52,14 @@ public static class RequirementsExport
         foreach (var folder in LocalFolders(packages.Select(p => p.Package), lockDirectory, outputDirectory))
         {
             text.Append("--find-links ").Append(folder.IndexOfAny([' ', '\t', '"', '\'', '#']) < 0 ? folder : "\"" + folder.Replace("\"", "\\\"") + "\"").Append('\n');
+        }
+
+        // Entries pinned to an index the lock does not search by default (PyTorch's CUDA index): pip must be told of it.
+        // The exact versions and hashes keep another index's copy out, whatever pip merges.
+        var searched = new HashSet<string>(lockFile.Manifest?.Indexes ?? [], StringComparer.Ordinal);
+        foreach (var index in packages.Select(p => p.Package.Index).OfType<string>().Where(index => !searched.Contains(index)).Distinct(StringComparer.Ordinal).OrderBy(index => index, StringComparer.Ordinal))
+        {
+            text.Append("--extra-index-url ").Append(index).Append('\n');
         }
 
         foreach (var (package, marker) in packages)

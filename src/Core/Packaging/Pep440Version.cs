@@ -202,10 +202,6 @@ public sealed class Pep440Version : IEquatable<Pep440Version>, IComparable<Pep44
         _ => throw new ArgumentException("Object is not a Pep440Version.", nameof(obj)),
     };
 
-    /// <summary>Compares ignoring local labels (how most specifier operators see versions).</summary>
-    internal int ComparePublic(Pep440Version other) =>
-        _key is not null && other._key is not null ? CompareKeys(_key, other._key) : CompareKeys(BigKey(), other.BigKey());
-
     public static bool operator ==(Pep440Version? left, Pep440Version? right) => left is null ? right is null : left.Equals(right);
 
     public static bool operator !=(Pep440Version? left, Pep440Version? right) => !(left == right);
@@ -228,12 +224,6 @@ public sealed class Pep440Version : IEquatable<Pep440Version>, IComparable<Pep44
     /// <summary>The lowest version with this epoch and release: <c>X.dev0</c>.</summary>
     internal static Pep440Version LowestOf(BigInteger epoch, BigInteger[] release) =>
         new(epoch, release, NoPre, BigInteger.Zero, null, BigInteger.Zero, null);
-
-    /// <summary>Same version with a dev number added/replaced (used for exclusive bounds).</summary>
-    internal Pep440Version WithDev(BigInteger dev) => new(_epoch, _release, _preKind, _preNumber, _post, dev, null);
-
-    /// <summary>Same public version with a post number (used for exclusive bounds above post releases).</summary>
-    internal Pep440Version WithPost(BigInteger post) => new(_epoch, _release, _preKind, _preNumber, post, null, null);
 
     internal bool HasPre => _preKind != NoPre;
 

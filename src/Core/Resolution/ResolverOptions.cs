@@ -53,16 +53,16 @@ public sealed record Preference(PackageName Name, Pep440Version Version, MarkerE
 /// <summary>How to resolve.</summary>
 public sealed class ResolverOptions
 {
-    public ResolutionStrategy Strategy { get; init; } = ResolutionStrategy.Highest;
+    public ResolutionStrategy Strategy { get; init; } = ResolverOptionNames.DefaultStrategy;
 
-    public PrereleasePolicy Prerelease { get; init; } = PrereleasePolicy.IfNecessaryOrExplicit;
+    public PrereleasePolicy Prerelease { get; init; } = ResolverOptionNames.DefaultPrerelease;
 
     /// <summary>
     /// The project's requires-python. In a universal resolution every candidate's Requires-Python must admit
     /// the whole range (by its lower bound: upper bounds on Requires-Python are ignored, as uv and pip's
     /// resolvers do, since they are almost always wrong).
     /// </summary>
-    public SpecifierSet RequiresPython { get; init; } = SpecifierSet.Parse(">=3.8");
+    public SpecifierSet RequiresPython { get; init; } = RequiresPythonRange.Default;
 
     /// <summary>
     /// Resolve for exactly this environment (markers evaluated in it, Requires-Python checked against its
@@ -81,6 +81,9 @@ public sealed class ResolverOptions
 
     /// <summary>With <see cref="Environment"/>: only wheels these tags admit (null: any wheel; sdists always qualify unless <see cref="NoBuild"/>).</summary>
     public PlatformTags? Tags { get; init; }
+
+    /// <summary>Which index serves which package (pins); packages without a pin are searched on the configured indexes in order.</summary>
+    public IndexRoutes Routes { get; init; } = IndexRoutes.None;
 
     /// <summary>Versions to prefer, normally the existing lock's entries (with their markers, so each fork prefers its own entry).</summary>
     public IReadOnlyList<Preference> Preferences { get; init; } = [];

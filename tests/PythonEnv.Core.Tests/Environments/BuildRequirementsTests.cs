@@ -6,6 +6,7 @@ using PythonEnv.Diagnostics;
 using PythonEnv.Environments;
 using PythonEnv.Index;
 using PythonEnv.TestIndex;
+using PythonEnv.Workflows;
 
 namespace PythonEnv.Core.Tests.Environments;
 

@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using PythonEnv.Diagnostics;
 using PythonEnv.Environments;
+using PythonEnv.IO;
 using PythonEnv.TestIndex;
 
 namespace PythonEnv.Core.Tests.Environments;

@@ -9,6 +9,7 @@ using PythonEnv.Index;
 using PythonEnv.Inputs;
 using PythonEnv.Locking;
 using PythonEnv.TestIndex;
+using PythonEnv.Workflows;
 
 namespace PythonEnv.Core.Tests.Locking;
 

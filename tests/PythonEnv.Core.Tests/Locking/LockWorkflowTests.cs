@@ -4,12 +4,14 @@ using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
+using PythonEnv.Core.Tests.TestIndex;
 using PythonEnv.Diagnostics;
+using PythonEnv.IO;
 using PythonEnv.Index;
 using PythonEnv.Inputs;
-using PythonEnv.Core.Tests.TestIndex;
 using PythonEnv.Locking;
 using PythonEnv.TestIndex;
+using PythonEnv.Workflows;
 
 namespace PythonEnv.Core.Tests.Locking;
 

@@ -46,7 +46,7 @@ public sealed class MetadataAsWrittenTests
             source => new PythonResolver(source, wide).Resolve([Req("pickleshare")]));
 
         var pathlib2 = result.Packages.Single(p => p.Name.Normalized == "pathlib2");
-        var universe = PythonResolver.RequiresPythonMarker(wide.RequiresPython);
+        var universe = RequiresPythonRange.Marker(wide.RequiresPython);
         var marker = universe.And(MarkerExpression.Parse(pathlib2.Marker!));
         Assert.IsTrue(marker.IsEquivalentTo(MarkerExpression.Parse("python_version == '2.7' or python_version == '3.2' or python_version == '3.3'")), pathlib2.Marker);
     }

@@ -63,19 +63,4 @@ public sealed class Incompatibility<TPackage, TSet>
         dependee = _terms[1];
         return true;
     }
-
-    internal bool TryGetTerm(TPackage package, IEqualityComparer<TPackage> comparer, out Term<TSet> term)
-    {
-        foreach (var pair in _terms)
-        {
-            if (comparer.Equals(pair.Key, package))
-            {
-                term = pair.Value;
-                return true;
-            }
-        }
-
-        term = default;
-        return false;
-    }
 }

@@ -5,11 +5,13 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using PythonEnv.Diagnostics;
+using PythonEnv.Environments;
+using PythonEnv.IO;
 using PythonEnv.Index;
 using PythonEnv.Packaging;
 using PythonEnv.Resolution;
 
-namespace PythonEnv.Environments;
+namespace PythonEnv.Workflows;
 
 /// <summary>
 /// Turns an sdist's PEP 517/518 build requirements into an install plan for its isolated build environment:

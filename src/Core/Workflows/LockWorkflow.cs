@@ -9,23 +9,11 @@ using PythonEnv.Environments;
 using PythonEnv.Index;
 using PythonEnv.Inputs;
 using PythonEnv.Interpreters;
+using PythonEnv.Locking;
 using PythonEnv.Packaging;
 using PythonEnv.Resolution;
 
-namespace PythonEnv.Locking;
-
-/// <summary>What <c>PythonLock</c> does with drift (<c>PythonLockMode</c>).</summary>
-public enum LockMode
-{
-    /// <summary>Re-resolve and rewrite the lock when the declarations drifted from it.</summary>
-    Update,
-
-    /// <summary>Never write; drift is PYENV3001.</summary>
-    Locked,
-
-    /// <summary>No check at all.</summary>
-    Frozen,
-}
+namespace PythonEnv.Workflows;
 
 /// <summary>The settings of one <c>PythonLock</c> run besides the declarations.</summary>
 public sealed class LockRequest
@@ -40,9 +28,9 @@ public sealed class LockRequest
     /// <summary><c>PythonEnvironments</c>: PEP 508 markers, one per environment the lock must cover (empty: all).</summary>
     public IReadOnlyList<string> Environments { get; init; } = [];
 
-    public string Resolution { get; init; } = "highest";
+    public ResolutionStrategy Resolution { get; init; } = ResolverOptionNames.DefaultStrategy;
 
-    public string Prerelease { get; init; } = "if-necessary-or-explicit";
+    public PrereleasePolicy Prerelease { get; init; } = ResolverOptionNames.DefaultPrerelease;
 
     /// <summary>Fallback for requires-python when no declaration sets it: the lowest Python <c>PythonVersion</c> asks for (see <see cref="LockRequiresPython"/>).</summary>
     public string? PythonVersion { get; init; }
@@ -71,6 +59,15 @@ public sealed class LockRequest
     /// <summary>Messages worth one line at normal verbosity (requires-python taken from the interpreter).</summary>
     public Action<string> Note { get; init; } = _ => { };
 
+    /// <summary><c>PythonTorchBackend</c>: <c>cpu</c>, <c>cu121</c>, ... or <c>auto</c> (see <see cref="TorchBackend"/>); null or empty: none.</summary>
+    public string? TorchBackend { get; init; }
+
+    /// <summary><c>PythonTorchIndexUrl</c>: where PyTorch's per-backend indexes are (null: download.pytorch.org/whl).</summary>
+    public string? TorchIndexUrl { get; init; }
+
+    /// <summary>Reads environment variables (the stated NVIDIA driver version for <c>auto</c>); default the process's.</summary>
+    public Func<string, string?> ReadEnvironment { get; init; } = System.Environment.GetEnvironmentVariable;
+
     /// <summary>PEP 751 <c>created-by</c>: the name of the tool that made the lock.</summary>
     public string CreatedBy { get; init; } = PylockFile.ToolName;
 
@@ -94,7 +91,7 @@ public sealed record LockOutcome(bool Written, IReadOnlyList<string> Drift, IRea
 public static class LockWorkflow
 {
     /// <summary>The command a Locked-mode failure tells the user to run.</summary>
-    public const string FixCommand = "dotnet build -t:PythonLock -p:PythonLockMode=Update";
+    public const string FixCommand = PylockFile.FixCommand;
 
     public static LockOutcome Run(ProjectDeclarations declarations, IndexClientOptions index, LockRequest request, CancellationToken cancellationToken = default)
     {
@@ -110,7 +107,8 @@ public static class LockWorkflow
         }
 
         var environments = EnvironmentMarkers(request.Environments);
-        var indexes = WithDeclaredIndexes(index, declarations);
+        var sources = Sources(WithDeclaredIndexes(index, declarations), declarations, request);
+        var indexes = sources.Options;
         var roots = declarations.Requirements.Select(Root)
             .Concat(declarations.Extras.OrderBy(e => e.Key, StringComparer.Ordinal).SelectMany(e => e.Value.Select(r => Root(r) with { Extra = e.Key })))
             .ToList();
@@ -125,7 +123,7 @@ public static class LockWorkflow
         var interpreter = new BuildInterpreter(request, indexes, cancellationToken);
         var derived = LockRequiresPython.Derive(declarations.RequiresPython, request.PythonVersion, ProjectDirectory(request), existing?.Manifest?.RequiresPython,
             () => interpreter.Find(requiresPython: null));
-        var manifest = Manifest(declarations, indexes, request, derived.Specifiers);
+        var manifest = Manifest(declarations, indexes, request, derived.Specifiers, sources.Routes);
         manifest = manifest.WithInterpreter(new LockedInterpreter { Request = interpreter.RequestText(), Source = SourceName(request.InterpreterSource) });
         var requiresPython = derived.Set;
 
@@ -155,15 +153,11 @@ public static class LockWorkflow
         var options = new ResolverOptions
         {
             RequiresPython = requiresPython,
-            Strategy = request.Resolution switch
-            {
-                "lowest" => ResolutionStrategy.Lowest,
-                "lowest-direct" => ResolutionStrategy.LowestDirect,
-                _ => ResolutionStrategy.Highest,
-            },
-            Prerelease = request.Prerelease == "allow" ? PrereleasePolicy.Allow : PrereleasePolicy.IfNecessaryOrExplicit,
+            Strategy = request.Resolution,
+            Prerelease = request.Prerelease,
             Preferences = Preferences(existing),
             Environments = environments,
+            Routes = sources.Routes,
             Forks = (existing?.Manifest?.Forks ?? []).Select(fork => MarkerExpression.TryParse(fork, out var marker) ? marker : null).OfType<MarkerExpression>().ToList(),
             UpgradeAll = upgradeAll,
             Upgrade = upgrade,
@@ -201,7 +195,7 @@ public static class LockWorkflow
 
     /// <summary>The manifest the declarations stand for, normalized as it is recorded in the lock.</summary>
     /// <param name="requiresPython">The lock's requires-python (<see cref="LockRequiresPython"/>); null: the declared one.</param>
-    public static LockManifest Manifest(ProjectDeclarations declarations, IndexClientOptions index, LockRequest request, string? requiresPython = null)
+    public static LockManifest Manifest(ProjectDeclarations declarations, IndexClientOptions index, LockRequest request, string? requiresPython = null, IndexRoutes? routes = null)
     {
         requiresPython ??= declarations.RequiresPython;
         return new LockManifest
@@ -217,8 +211,9 @@ public static class LockWorkflow
             // Local folders relative to the lock, as its files are: a lock committed with its wheels stays valid in every clone.
             Indexes = index.IndexUrls.Select(url => LockPaths.Portable(url.AbsoluteUri, LockDirectory(request))).ToList(),
             FindLinks = index.FindLinks.Select(link => LockPaths.Portable(link, LockDirectory(request))).ToList(),
-            Resolution = request.Resolution,
-            Prerelease = request.Prerelease,
+            IndexPins = (routes ?? IndexRoutes.None).All.Select(route => route.ManifestText(url => LockPaths.Portable(url, LockDirectory(request)))).ToList(),
+            Resolution = ResolverOptionNames.Name(request.Resolution),
+            Prerelease = ResolverOptionNames.Name(request.Prerelease),
         }.Normalize();
     }
 
@@ -430,6 +425,19 @@ public static class LockWorkflow
         }
 
         return lines;
+    }
+
+    /// <summary>The named indexes and pins placed among the index options, with <c>PythonTorchBackend</c>'s pins (its <c>auto</c> choice said once).</summary>
+    private static SourceMapping Sources(IndexClientOptions index, ProjectDeclarations declarations, LockRequest request)
+    {
+        string? backend = null;
+        if (!string.IsNullOrWhiteSpace(request.TorchBackend))
+        {
+            backend = Index.TorchBackend.Resolve(request.TorchBackend!.Trim().ToLowerInvariant(), request.ReadEnvironment, out var why);
+            request.Note(why);
+        }
+
+        return SourceMapping.Build(index, declarations.Indexes, declarations.Pins, backend, request.TorchIndexUrl, request.ProjectDirectory ?? LockDirectory(request));
     }
 
     /// <summary>The index options with those requirements files declare (a file's <c>--index-url</c> replaces the default one).</summary>

@@ -1,9 +1,8 @@
 using System;
 using System.IO;
-using System.Security.Cryptography;
 using System.Threading;
 
-namespace PythonEnv.Index;
+namespace PythonEnv.IO;
 
 /// <summary>
 /// Writes a file (cache entries, <c>pylock.toml</c>, exported requirements) so that readers in this or another
@@ -15,6 +14,7 @@ internal static class AtomicFile
     public static string TempPathFor(string target) =>
         Path.Combine(Path.GetDirectoryName(target)!, "." + Path.GetFileName(target) + "." + Guid.NewGuid().ToString("N") + ".tmp");
 
+    /// <summary>Writes <paramref name="content"/> as the whole new content of <paramref name="target"/>.</summary>
     public static void Write(string target, byte[] content) => Write(target, stream => stream.Write(content, 0, content.Length));
 
     /// <summary>
@@ -93,27 +93,5 @@ internal static class AtomicFile
         catch (UnauthorizedAccessException)
         {
         }
-    }
-
-    public static string Sha256Hex(byte[] data, int offset, int count)
-    {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(data, offset, count);
-        return Hex.Lower(sha.GetHashAndReset());
-    }
-}
-
-internal static class Hex
-{
-    public static string Lower(byte[] bytes)
-    {
-        var chars = new char[bytes.Length * 2];
-        for (var i = 0; i < bytes.Length; i++)
-        {
-            chars[2 * i] = "0123456789abcdef"[bytes[i] >> 4];
-            chars[2 * i + 1] = "0123456789abcdef"[bytes[i] & 15];
-        }
-
-        return new string(chars);
     }
 }
