@@ -38,7 +38,7 @@ try
             Console.Error.WriteLine($"PYTHONNET NOT ISOLATED prefix={prefix} (expected {python.Prefix}) greeting={package} foreign site-packages={string.Join(", ", leaked)}");
             return 1;
         }
-        Console.WriteLine($"PYTHONNET OK Python {sys.version.split()[0]} prefix={prefix} greeting={package} ({greeting.hello()}; Initialize {initialize.TotalMilliseconds:0} ms)");
+        Console.WriteLine($"PYTHONNET OK Python {sys.version.split()[0]} prefix={prefix} greeting={package} executable={sys.executable} ({greeting.hello()}; Initialize {initialize.TotalMilliseconds:0} ms)");
     }
     return 0;
 }

@@ -45,6 +45,15 @@ public abstract class PythonIndexTask : Task, ICancelableTask
     /// <summary><c>PythonOffline</c>: <c>true</c> answers from the cache alone.</summary>
     public string? Offline { get; set; }
 
+    /// <summary><c>PythonInterpreterSource</c>: auto, managed or system.</summary>
+    public string? InterpreterSource { get; set; }
+
+    /// <summary><c>PythonDownloadsManifest</c>: a file or URL replacing the SDK's list of interpreter builds.</summary>
+    public string? DownloadsManifest { get; set; }
+
+    /// <summary><c>PythonInstallMirror</c>: replaces the python-build-standalone download prefix.</summary>
+    public string? InstallMirror { get; set; }
+
     /// <summary>Set when MSBuild cancels the build (Ctrl+C).</summary>
     protected CancellationToken Cancellation => _cancel.Token;
 
@@ -111,6 +120,16 @@ public abstract class PythonIndexTask : Task, ICancelableTask
             CacheDir,
             PythonProperties.Boolean(PythonProperties.OfflineName, Offline) ? "true" : "false",
             projectDirectory: ProjectDirectory);
+
+    /// <summary>The managed interpreters' settings from these properties (the cache and offline shared with the index's).</summary>
+    protected Interpreters.ManagedInterpreters ManagedInterpreters(IndexClientOptions index) => new(new Interpreters.ManagedInterpreterOptions
+    {
+        CacheDirectory = index.CacheDir,
+        Manifest = string.IsNullOrWhiteSpace(DownloadsManifest) ? null : DownloadsManifest,
+        Mirror = string.IsNullOrWhiteSpace(InstallMirror) ? null : InstallMirror,
+        Offline = index.Offline,
+        Log = line => Log.LogMessage(MessageImportance.High, "Python: " + line),
+    });
 
     /// <summary>
     /// Credentials for the hosts of the requirements files' <c>--index-url</c>, <c>--extra-index-url</c> and

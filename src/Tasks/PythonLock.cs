@@ -95,6 +95,8 @@ public sealed class PythonLock : PythonIndexTask
             NoBuild = NoBuild,
             TorchBackend = PythonProperties.TorchBackend(TorchBackend),
             TorchIndexUrl = string.IsNullOrWhiteSpace(TorchIndexUrl) ? null : TorchIndexUrl,
+            InterpreterSource = PythonProperties.InterpreterSource(InterpreterSource),
+            ManagedInterpreters = ManagedInterpreters(index),
             Log = line => Log.LogMessage(MessageImportance.High, "PythonLock: " + line),
             Note = line => Log.LogMessage(MessageImportance.Normal, "PythonLock: " + line),
             // A skipped version (PYENV2002) is about no file of the user's: it is reported at the lock it shaped.

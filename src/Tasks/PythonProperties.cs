@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using PythonEnv.Diagnostics;
+using PythonEnv.Interpreters;
 using PythonEnv.Locking;
 using PythonEnv.Packaging;
 using PythonEnv.Resolution;
@@ -24,6 +25,8 @@ internal static class PythonProperties
     public const string UpgradeName = "PythonUpgrade";
     public const string EnvironmentEnabledName = "PythonEnvironmentEnabled";
     public const string TorchBackendName = "PythonTorchBackend";
+    public const string InterpreterSourceName = "PythonInterpreterSource";
+    public const string SelfContainedName = "PythonSelfContained";
 
     /// <summary>The hosts' switches (PythonEnv.Sdk.Hosts.targets): <c>true</c>/<c>false</c>, empty for their defaults.</summary>
     private static readonly string[] HostSwitches = ["PythonHostCode", "PythonEmbedded", "PythonReferencedEnvironment", "PythonPublishEnvironment"];
@@ -38,6 +41,9 @@ internal static class PythonProperties
 
     /// <summary><c>PythonPrerelease</c>; empty is PEP 440's rule (<c>if-necessary-or-explicit</c>).</summary>
     public static PrereleasePolicy Prerelease(string? value) => Choose(PrereleaseName, value, ResolverOptionNames.Prereleases, ResolverOptionNames.DefaultPrerelease);
+
+    /// <summary><c>PythonInterpreterSource</c>; empty is <c>auto</c> (installed first, else managed).</summary>
+    public static InterpreterSource InterpreterSource(string? value) => Choose(InterpreterSourceName, value, InterpreterSources, Interpreters.InterpreterSource.Auto);
 
     /// <summary>A boolean property (<c>PythonOffline</c>, <c>PythonNoBuild</c>, ...): <c>true</c> or <c>false</c>, any case; empty is <paramref name="empty"/>.</summary>
     public static bool Boolean(string name, string? value, bool empty = false) =>
@@ -96,6 +102,8 @@ internal static class PythonProperties
             case TorchBackendName: TorchBackend(value); break;
             case OfflineName or NoBuildName: Boolean(name, value); break;
             case EnvironmentEnabledName: Boolean(name, value, empty: true); break;
+            case InterpreterSourceName: InterpreterSource(value); break;
+            case SelfContainedName: Boolean(name, value); break;
             case var host when HostSwitches.Contains(host): Boolean(name, value); break;
         }
     }
@@ -103,6 +111,11 @@ internal static class PythonProperties
     private static readonly Dictionary<string, LockMode> LockModes = new()
     {
         ["Update"] = Locking.LockMode.Update, ["Locked"] = Locking.LockMode.Locked, ["Frozen"] = Locking.LockMode.Frozen,
+    };
+
+    private static readonly Dictionary<string, InterpreterSource> InterpreterSources = new()
+    {
+        ["auto"] = Interpreters.InterpreterSource.Auto, ["managed"] = Interpreters.InterpreterSource.Managed, ["system"] = Interpreters.InterpreterSource.System,
     };
 
     /// <summary>The value for <paramref name="value"/> (trimmed, any case), <paramref name="empty"/> for none, else PYENV1001.</summary>

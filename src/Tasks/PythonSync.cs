@@ -53,7 +53,8 @@ public sealed class PythonSync : PythonIndexTask
     protected override bool Run()
     {
         using var progress = NewProgress("PythonSync: ");
-        var outcome = SyncWorkflow.Run(IndexOptions() with { CredentialUrls = RequirementsFileCredentials(RequirementsFiles), Progress = progress }, new SyncRequest
+        var index = IndexOptions() with { CredentialUrls = RequirementsFileCredentials(RequirementsFiles), Progress = progress };
+        var outcome = SyncWorkflow.Run(index, new SyncRequest
         {
             Progress = progress,
             LockPath = LockFile,
@@ -65,6 +66,8 @@ public sealed class PythonSync : PythonIndexTask
             Groups = PropertyLists.Names(InstallGroups),
             Extras = PropertyLists.Names(InstallExtras),
             NoBuild = PythonProperties.Boolean(PythonProperties.NoBuildName, NoBuild),
+            InterpreterSource = PythonProperties.InterpreterSource(InterpreterSource),
+            ManagedInterpreters = ManagedInterpreters(index),
             SettingsFile = SettingsFile,
             WatchFile = WatchFile,
             StateFile = StateFile,

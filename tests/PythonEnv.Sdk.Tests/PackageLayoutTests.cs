@@ -28,6 +28,7 @@ public sealed class PackageLayoutTests : SdkTest
     [DataRow("build/PythonEnv.Sdk.References.targets")]
     [DataRow("build/PythonEnv.Sdk.Pack.targets")]
     [DataRow("build/PythonEnv.Sdk.SharedLock.targets")]
+    [DataRow("build/PythonEnv.Sdk.Interpreters.targets")]
     [DataRow("hosts/HostValues.cs")]
     [DataRow("hosts/PythonHostConfiguration.cs")]
     [DataRow("buildMultiTargeting/PythonEnv.Sdk.props")]

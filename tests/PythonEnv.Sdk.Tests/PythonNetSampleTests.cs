@@ -78,6 +78,55 @@ public sealed class PythonNetSampleTests : SdkTest
     }
 
     [TestMethod]
+    public async System.Threading.Tasks.Task A_self_contained_publish_ships_the_managed_interpreter_and_runs_moved_on_a_machine_without_Python()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Inconclusive("The test interpreter archive is made from a Linux pyenv CPython.");
+            return;
+        }
+
+        var (server, archive, manifestUrl, _) = await ManagedInterpreterTests.ServeInterpreterAsync();
+        var samples = CopySamples("PythonNetApp");
+        var app = SdkProject.Existing(Path.Combine(samples, "PythonNetApp"), "PythonNetApp.csproj");
+        var cache = Path.Combine(TestDirectory, "cache");
+        var output = Path.Combine(TestDirectory, "publish");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var publish = app.Run("publish", "-c", "Release", "-o", output, "-p:PythonInterpreterSource=managed", "-p:PythonVersion=3.12", "-p:PythonSelfContained=true",
+            $"-p:PythonDownloadsManifest={manifestUrl}", $"-p:PythonCacheDir={cache}");
+        await server.DisposeAsync();
+        Assert.AreEqual(0, publish.ExitCode, publish.ToString());
+        StringAssert.Contains(publish.Output, "PythonPublish: self-contained: Python " + archive.Version);
+        var size = new DirectoryInfo(output).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
+        Console.WriteLine($"publish (download, unpack, sync, publish) {clock.Elapsed.TotalSeconds:0.0} s; published folder {size / 1024.0 / 1024.0:0.0} MiB; " +
+            publish.Output.Split('\n').First(l => l.Contains("self-contained", StringComparison.Ordinal)).Trim());
+        var runtimeConfig = File.ReadAllText(Path.Combine(output, "PythonNetApp.runtimeconfig.json"));
+        Assert.IsFalse(runtimeConfig.Contains(TestDirectory, StringComparison.Ordinal), "no build-machine path in the published runtimeconfig.json:\n" + runtimeConfig);
+        StringAssert.Contains(runtimeConfig, "\"PythonEnv.PythonLibrary\": \"python/lib/libpython3.12.so.1.0\"");
+        Assert.IsFalse(File.Exists(Path.Combine(output, "python", "pyvenv.cfg")), "a whole installation, not a venv of one");
+        Assert.IsFalse(Directory.Exists(Path.Combine(output, "python", "lib", "python3.12", "site-packages", "pip")), "only the locked packages");
+
+        // Only the output folder moves on: no project, no .venv, no cache, no server, no Python on PATH or in pyenv's reach.
+        var moved = Path.Combine(TestDirectory, "elsewhere", "app");
+        Directory.CreateDirectory(Path.GetDirectoryName(moved)!);
+        Directory.Move(output, moved);
+        Directory.Delete(samples, recursive: true);
+        Directory.Delete(cache, recursive: true);
+        var shipped = DotNet.Run(moved, new[] { "PythonNetApp.dll" }, new Dictionary<string, string?>
+        {
+            ["PATH"] = "/nonexistent", ["PYENV_ROOT"] = "/nonexistent", ["PYTHONENV_PYTHON"] = null, ["PYTHONHOME"] = null, ["PYTHONPATH"] = null, ["LD_DEBUG"] = "libs",
+        });
+        var result = string.Join("\n", shipped.Output.Split('\n').Where(l => l.StartsWith("PYTHONNET", StringComparison.Ordinal)));
+        Assert.AreEqual(0, shipped.ExitCode, result + shipped.Output[..Math.Min(shipped.Output.Length, 4000)]);
+        StringAssert.StartsWith(result, $"PYTHONNET OK Python {archive.Version} ");
+        StringAssert.Contains(result, $"prefix={Path.Combine(moved, "python")} ");
+        StringAssert.Contains(result, $"executable={Path.Combine(moved, "python", "bin", "python3")} ", "sys.executable is inside the publish folder");
+        var loaded = shipped.Output.Split('\n').Where(l => l.Contains("calling init:", StringComparison.Ordinal) && l.Contains("libpython", StringComparison.Ordinal)).ToList();
+        Assert.AreEqual(1, loaded.Count, string.Join("\n", loaded));
+        StringAssert.Contains(loaded[0], Path.Combine(moved, "python", "lib", "libpython3.12.so.1.0"), "libpython is the shipped copy");
+    }
+
+    [TestMethod]
     public void The_READMEs_Python_NET_code_works_verbatim()
     {
         var readme = File.ReadAllText(Path.Combine(SdkPackage.RepoRoot, "README.md"));

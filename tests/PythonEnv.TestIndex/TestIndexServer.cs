@@ -113,6 +113,17 @@ public sealed class TestIndexServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Answers requests matching <paramref name="path"/> with these bytes (a file that is no package: an interpreter archive, a manifest).</summary>
+    public void Serve(string path, byte[] body, string contentType = "application/octet-stream")
+    {
+        var reply = new Reply(StatusCodes.Status200OK, body, new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Content-Type"] = contentType });
+        lock (cannedGate)
+        {
+            canned.RemoveAll(c => c.Path == path);
+            canned.Add((path, reply));
+        }
+    }
+
     /// <summary>Redirects requests matching <paramref name="path"/> to <paramref name="location"/> (e.g. another server).</summary>
     public void Redirect(string path, Uri location, int statusCode = StatusCodes.Status302Found) =>
         Serve(path, statusCode, "", headers: new Dictionary<string, string> { ["Location"] = location.OriginalString });

@@ -102,4 +102,22 @@ public static class DiagnosticCodes
     public const string CacheInUse = "PYENV9002";
     /// <summary>A daily-loop target (PythonTree, PythonOutdated, PythonRun) found no lock file to work from.</summary>
     public const string NoLockFile = "PYENV9003";
+    /// <summary>No managed (downloadable) interpreter build fits the request on this platform.</summary>
+    public const string NoManagedInterpreter = "PYENV7001";
+    /// <summary>The downloads manifest (the SDK's, or PythonDownloadsManifest) cannot be read or is not in uv's download-metadata.json format.</summary>
+    public const string InvalidDownloadsManifest = "PYENV7002";
+    /// <summary>PythonOffline is true and the managed interpreter build is not in the cache.</summary>
+    public const string ManagedInterpreterNotCached = "PYENV7003";
+    /// <summary>A downloaded interpreter archive does not have the sha256 the manifest or the lock gives.</summary>
+    public const string InterpreterHashMismatch = "PYENV7004";
+    /// <summary>Downloading an interpreter build failed (network, HTTP status, cut short).</summary>
+    public const string InterpreterDownloadFailed = "PYENV7005";
+    /// <summary>An interpreter archive is not a safe install_only archive (bad tar, unsafe path or link, no interpreter in it).</summary>
+    public const string InvalidInterpreterArchive = "PYENV7006";
+    /// <summary>The lock pins a managed interpreter but records no build for this platform.</summary>
+    public const string LockedInterpreterMissingPlatform = "PYENV7007";
+    /// <summary>PythonSelfContained is true but the build's interpreter is not a managed one, so there is nothing to ship.</summary>
+    public const string SelfContainedNeedsManagedInterpreter = "PYENV7008";
+    /// <summary>Managed interpreters are unpacked only by MSBuild on .NET (the dotnet CLI), not on .NET Framework.</summary>
+    public const string ManagedInterpreterUnsupported = "PYENV7009";
 }

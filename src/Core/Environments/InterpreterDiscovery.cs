@@ -34,6 +34,12 @@ public sealed class DiscoveryOptions
 
     /// <summary>Whether to search OS-wide locations (py launcher, PEP 514 registry, macOS framework folders).</summary>
     public bool SearchSystemLocations { get; init; } = true;
+
+    /// <summary><c>PythonInterpreterSource</c>: installed interpreters, managed (downloaded) ones, or installed first.</summary>
+    public Interpreters.InterpreterSource Source { get; init; } = Interpreters.InterpreterSource.Auto;
+
+    /// <summary>Managed interpreters (downloads, cache); null: installed interpreters only.</summary>
+    public Interpreters.ManagedInterpreters? Managed { get; init; }
 }
 
 /// <summary>
@@ -78,6 +84,11 @@ public sealed class InterpreterDiscovery
         }
 
         var (requests, requestOrigin) = Requests();
+        if (_options.Source == Interpreters.InterpreterSource.Managed)
+        {
+            return await FindManagedAsync(requests, requestOrigin, requiresPython, null, cancellationToken).ConfigureAwait(false);
+        }
+
         foreach (var request in requests)
         {
             await foreach (var candidate in CandidatesAsync(request, cancellationToken).ConfigureAwait(false))
@@ -105,10 +116,60 @@ public sealed class InterpreterDiscovery
             asked.Append($", satisfying requires-python {requiresPython}{RequiresPythonOrigin()}");
         }
         var found = seen.Count == 0 ? "no Python interpreter was found at all" : "found:\n  " + string.Join("\n  ", seen.Distinct());
+        if (_options.Source == Interpreters.InterpreterSource.Auto && _options.Managed is not null)
+        {
+            // Nothing installed fits: the build provides one (a python-build-standalone download), as uv does.
+            return await FindManagedAsync(requests, requestOrigin, requiresPython, found, cancellationToken).ConfigureAwait(false);
+        }
+
         throw new PythonEnvException(DiagnosticCodes.NoInterpreter,
             $"No Python interpreter matches: asked for {asked}; {found}\n" +
             "Install a matching Python (for example `pyenv install 3.12`), set PythonVersion to one that is installed, " +
             "or set PythonInterpreter to the path of a python executable.",
+            requestOrigin.Length > 0 && requests.Count > 0 && requests[0].Source.Contains(PythonVersionFile.FileName) ? requests[0].Source.Split(':')[0] : _options.RequiresPythonSource);
+    }
+
+    /// <summary>The request as the lock records it: PythonVersion, or the lines of .python-version; null when nothing asks for a version.</summary>
+    public string? RequestText()
+    {
+        var (requests, _) = Requests();
+        return requests.Count == 1 && requests[0] == InterpreterRequest.Any ? null : string.Join(", ", requests.Select(r => r.Text));
+    }
+
+    /// <summary>The managed build for the first request it has one for (honouring requires-python), installed and probed.</summary>
+    private async Task<PythonInterpreter> FindManagedAsync(IReadOnlyList<InterpreterRequest> requests, string requestOrigin, SpecifierSet? requiresPython, string? installed, CancellationToken cancellationToken)
+    {
+        var managed = _options.Managed ?? throw new InvalidOperationException("PythonInterpreterSource=managed needs the managed interpreters' settings.");
+        foreach (var request in requests)
+        {
+            if (request.IsSystem || request.FreeThreaded == true || (request.Implementation is { } implementation && implementation != "cpython")
+                || (request.Versions is null && request.PyenvName is not null && request != InterpreterRequest.Any))
+            {
+                continue; // no python-build-standalone build is "system", free-threaded here, another implementation or a named pyenv build
+            }
+
+            var build = await managed.ChooseAsync(
+                version => (request.Versions is null || request.Versions.Contains(version, prereleases: true)) && (requiresPython is null || requiresPython.Contains(version, prereleases: true)),
+                cancellationToken).ConfigureAwait(false);
+            if (build is null)
+            {
+                continue;
+            }
+
+            var executable = await managed.InstallAsync(build, cancellationToken).ConfigureAwait(false);
+            var (interpreter, failure) = await _probe.TryProbeAsync(executable, cancellationToken).ConfigureAwait(false);
+            return interpreter ?? throw new PythonEnvException(DiagnosticCodes.InvalidInterpreterArchive,
+                $"The managed Python {build.Key} at {executable} {failure}. Delete {Path.GetDirectoryName(executable)} from the cache to download it again.");
+        }
+
+        var asked = (requests.Count == 1 && requests[0] == InterpreterRequest.Any ? "any Python" : "Python " + string.Join(" or ", requests.Select(r => r.Text))) + requestOrigin
+            + (requiresPython is null ? "" : $", satisfying requires-python {requiresPython}{RequiresPythonOrigin()}");
+        var where = managed.Options.Offline
+            ? $"PythonOffline is true and the cache ({managed.Root}) holds no such build. Build once without PythonOffline to download it"
+            : $"{(await managed.ManifestAsync(cancellationToken).ConfigureAwait(false)).Source} has no build of it for {managed.Options.Platform}. Set PythonVersion to a version it lists, or PythonDownloadsManifest to a manifest that has one";
+        throw new PythonEnvException(installed is null ? DiagnosticCodes.NoManagedInterpreter : DiagnosticCodes.NoInterpreter,
+            $"No Python interpreter matches: asked for {asked}; {(installed is null ? "" : installed + "\n")}{where}" +
+            (installed is null ? "." : ", install a matching Python, or set PythonInterpreter to the path of a python executable."),
             requestOrigin.Length > 0 && requests.Count > 0 && requests[0].Source.Contains(PythonVersionFile.FileName) ? requests[0].Source.Split(':')[0] : _options.RequiresPythonSource);
     }
 

@@ -52,7 +52,9 @@ def libpython():
     for name in (config("INSTSONAME"), config("LDLIBRARY")):
         if not name or name.endswith(".a"):
             continue
-        for folder in (libdir, os.path.join(libdir, config("MULTIARCH") or "")):
+        # A relocated installation (python-build-standalone, a managed interpreter) keeps the LIBDIR it was built
+        # with, which may not exist or be another copy: its own lib folder comes first.
+        for folder in (os.path.join(sys.base_prefix, "lib"), libdir, os.path.join(libdir, config("MULTIARCH") or "")):
             candidate = os.path.join(folder, name)
             if os.path.isfile(candidate):
                 return candidate

@@ -78,8 +78,9 @@ namespace PythonEnv.Hosts
             var programName = PathOf(HostValues.PythonExecutable);
             var prefix = PathOf(HostValues.PythonPrefix);
             var sitePackages = PathOf(HostValues.PythonSitePackages);
-            var library = Value(HostValues.PythonLibrary);
-            var home = Value(HostValues.PythonHome);
+            // A self-contained publish (PythonSelfContained) ships the interpreter too: these are then relative to the app.
+            var library = Value(HostValues.PythonLibrary) is { } l ? Path.GetFullPath(Path.Combine(appDirectory, l)) : null;
+            var home = Value(HostValues.PythonHome) is { } h ? Path.GetFullPath(Path.Combine(appDirectory, h)) : null;
             if (library is not null && home is not null)
             {
                 return new PythonHostConfiguration(library, programName, home, prefix, sitePackages, version);

@@ -51,6 +51,9 @@ public sealed class LockManifest
     /// <summary>The marker spaces the last resolution forked into; an output kept so the next one forks alike.</summary>
     public IReadOnlyList<string> Forks { get; init; } = [];
 
+    /// <summary>The interpreter the lock was made for (<c>[tool.pythonenv-sdk.interpreter]</c>); null when nothing was asked of it.</summary>
+    public LockedInterpreter? Interpreter { get; init; }
+
     /// <summary>A copy with every list sorted and de-duplicated and every URL stripped of credentials: the canonical form written to the lock.</summary>
     public LockManifest Normalize() => new()
     {
@@ -67,6 +70,7 @@ public sealed class LockManifest
         Resolution = Resolution,
         Prerelease = Prerelease,
         Forks = Sorted(Forks),
+        Interpreter = Interpreter is { IsWorthRecording: true } ? Interpreter : null,
     };
 
     /// <summary>This manifest with the fork markers of the resolution it produced.</summary>
@@ -77,8 +81,17 @@ public sealed class LockManifest
             SchemaVersion = SchemaVersion, RequiresPython = RequiresPython, Environments = Environments, Requirements = Requirements,
             Extras = Extras, DependencyGroups = DependencyGroups, Constraints = Constraints, Indexes = Indexes,
             FindLinks = FindLinks, IndexPins = IndexPins, Resolution = Resolution, Prerelease = Prerelease, Forks = forks.OrderBy(f => f, StringComparer.Ordinal).ToList(),
+            Interpreter = Interpreter,
         };
     }
+
+    /// <summary>This manifest with <paramref name="interpreter"/> recorded.</summary>
+    public LockManifest WithInterpreter(LockedInterpreter? interpreter) => new()
+    {
+        SchemaVersion = SchemaVersion, RequiresPython = RequiresPython, Environments = Environments, Requirements = Requirements,
+        Extras = Extras, DependencyGroups = DependencyGroups, Constraints = Constraints, Indexes = Indexes,
+        FindLinks = FindLinks, IndexPins = IndexPins, Resolution = Resolution, Prerelease = Prerelease, Forks = Forks, Interpreter = interpreter,
+    };
 
     /// <summary>
     /// What changed from <paramref name="recorded"/> (the lock's) to <paramref name="current"/> (the declarations'):
@@ -116,6 +129,7 @@ public sealed class LockManifest
         CompareRequirements(changes, "index pin of", recorded.IndexPins, current.IndexPins);
         CompareValue(changes, "resolution strategy", recorded.Resolution, current.Resolution);
         CompareValue(changes, "pre-release policy", recorded.Prerelease, current.Prerelease);
+        changes.AddRange(LockedInterpreter.Compare(recorded.Interpreter, current.Interpreter));
         return changes;
     }
 

@@ -444,6 +444,55 @@ public static class PylockReader
                 Forks = StringArray(table, "forks"),
                 Extras = Scopes(table, "extras"),
                 DependencyGroups = Scopes(table, "dependency-groups"),
+                Interpreter = table.ContainsKey("interpreter") ? ReadInterpreter(Table(table, "interpreter")) : null,
+            };
+        }
+
+        /// <summary>[tool.pythonenv-sdk.interpreter]: each value checked, so a hand-edited download is refused before anything is fetched.</summary>
+        private LockedInterpreter ReadInterpreter(TomlTable table)
+        {
+            RejectUnknown(table, new HashSet<string>(StringComparer.Ordinal) { "request", "source", "implementation", "version", "build", "downloads" }, "in [tool.pythonenv-sdk.interpreter]");
+            var source = OptionalString(table, "source") ?? "auto";
+            if (source is not ("auto" or "managed" or "system"))
+            {
+                throw Error(Line(table, "source"), $"\"source\" is '{source}'; it must be auto, managed or system.");
+            }
+
+            var downloads = new List<LockedInterpreterDownload>();
+            foreach (var entry in TableArray(table, "downloads", required: false))
+            {
+                RejectUnknown(entry, new HashSet<string>(StringComparer.Ordinal) { "platform", "build", "url", "sha256" }, "in an interpreter download");
+                var download = new LockedInterpreterDownload(RequiredString(entry, "build"), RequiredString(entry, "platform"), RequiredString(entry, "url"), RequiredString(entry, "sha256"));
+                if (download.Sha256.Length != 64 || !download.Sha256.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f'))
+                {
+                    throw Error(Line(entry, "sha256"), $"the interpreter download's \"sha256\" is '{download.Sha256}', not 64 lowercase hex digits.");
+                }
+
+                if (!Uri.TryCreate(download.Url, UriKind.Absolute, out _))
+                {
+                    throw Error(Line(entry, "url"), $"the interpreter download's \"url\" '{download.Url}' is not an absolute URL.");
+                }
+
+                try
+                {
+                    download.ToBuild();
+                }
+                catch (FormatException e)
+                {
+                    throw Error(Line(entry, "build"), e.Message + ".");
+                }
+
+                downloads.Add(download);
+            }
+
+            return new LockedInterpreter
+            {
+                Request = OptionalString(table, "request"),
+                Source = source,
+                Implementation = OptionalString(table, "implementation"),
+                Version = OptionalString(table, "version"),
+                Build = OptionalString(table, "build"),
+                Downloads = downloads,
             };
         }
 

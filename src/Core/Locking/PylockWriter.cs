@@ -257,6 +257,49 @@ public static class PylockWriter
         table["forks"] = Strings(manifest.Forks);
         table["extras"] = Scopes(manifest.Extras);
         table["dependency-groups"] = Scopes(manifest.DependencyGroups);
+        if (manifest.Interpreter is { } interpreter)
+        {
+            table["interpreter"] = InterpreterTable(interpreter);
+        }
+
+        return table;
+    }
+
+    private static TomlTable InterpreterTable(LockedInterpreter interpreter)
+    {
+        var table = new TomlTable();
+        if (interpreter.Request is { } request)
+        {
+            table["request"] = request;
+        }
+
+        table["source"] = interpreter.Source;
+        if (interpreter.Implementation is { } implementation)
+        {
+            table["implementation"] = implementation;
+        }
+
+        if (interpreter.Version is { } version)
+        {
+            table["version"] = version;
+        }
+
+        if (interpreter.Build is { } build)
+        {
+            table["build"] = build;
+        }
+
+        if (interpreter.Downloads.Count > 0)
+        {
+            var downloads = new TomlTableArray();
+            foreach (var download in interpreter.Downloads.OrderBy(d => d.Platform, StringComparer.Ordinal))
+            {
+                downloads.Add(new TomlTable { ["platform"] = download.Platform, ["build"] = download.Build, ["url"] = download.Url, ["sha256"] = download.Sha256 });
+            }
+
+            table["downloads"] = downloads;
+        }
+
         return table;
     }
 

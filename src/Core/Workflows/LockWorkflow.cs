@@ -8,6 +8,7 @@ using PythonEnv.Diagnostics;
 using PythonEnv.Environments;
 using PythonEnv.Index;
 using PythonEnv.Inputs;
+using PythonEnv.Interpreters;
 using PythonEnv.Locking;
 using PythonEnv.Packaging;
 using PythonEnv.Resolution;
@@ -42,6 +43,12 @@ public sealed class LockRequest
 
     /// <summary><c>PythonNoBuild</c>: an sdist does not make a version installable.</summary>
     public bool NoBuild { get; init; }
+
+    /// <summary><c>PythonInterpreterSource</c>: installed interpreters, managed ones, or installed first.</summary>
+    public InterpreterSource InterpreterSource { get; init; } = InterpreterSource.Auto;
+
+    /// <summary>Managed interpreters (downloads into the cache); null: installed ones only.</summary>
+    public ManagedInterpreters? ManagedInterpreters { get; init; }
 
     /// <summary>
     /// Finds the build's interpreter (default: the same discovery <c>PythonSync</c> runs). Its environment is one
@@ -120,6 +127,7 @@ public static class LockWorkflow
         var derived = LockRequiresPython.Derive(declarations.RequiresPython, request.PythonVersion, ProjectDirectory(request), existing?.Manifest?.RequiresPython,
             () => interpreter.Find(requiresPython: null));
         var manifest = Manifest(declarations, indexes, request, derived.Specifiers, sources.Routes);
+        manifest = manifest.WithInterpreter(new LockedInterpreter { Request = interpreter.RequestText(), Source = SourceName(request.InterpreterSource) });
         var requiresPython = derived.Set;
 
         var drift = Drift(existing, manifest, roots, constraints, PythonResolver.Universe(requiresPython, environments),
@@ -178,7 +186,7 @@ public static class LockWorkflow
             request.Warn(warning);
         }
 
-        var lockFile = LockBuilder.Build(resolution, manifest, request.CreatedBy, LockDirectory(request));
+        var lockFile = LockBuilder.Build(resolution, manifest.WithInterpreter(Recorded(interpreter, manifest.Interpreter!, cancellationToken)), request.CreatedBy, LockDirectory(request));
         var changes = PackageChanges(existing, lockFile);
         var written = PylockWriter.Save(lockFile, request.LockPath);
         foreach (var change in changes)
@@ -213,6 +221,31 @@ public static class LockWorkflow
         }.Normalize();
     }
 
+    /// <summary>The name <c>PythonInterpreterSource</c> and the lock give a source.</summary>
+    public static string SourceName(InterpreterSource source) => source.ToString().ToLowerInvariant();
+
+    /// <summary>The request and source, with what was used: the interpreter's implementation and version, and a managed build with every platform's download.</summary>
+    private static LockedInterpreter Recorded(BuildInterpreter interpreter, LockedInterpreter asked, CancellationToken cancellationToken)
+    {
+        var found = interpreter.Found;
+        if (found is null)
+        {
+            return asked;
+        }
+
+        var build = ManagedInterpreters.BuildAt(found.BasePrefix);
+        var downloads = build is null || interpreter.Managed is null
+            ? []
+            : interpreter.Managed.ManifestAsync(cancellationToken).GetAwaiter().GetResult().AllPlatforms(build)
+                .Select(b => new LockedInterpreterDownload(b.Key, b.Platform.Key, b.Url, b.Sha256)).ToList();
+        if (build is not null && !downloads.Any(d => d.Build == build.Key))
+        {
+            downloads.Add(new LockedInterpreterDownload(build.Key, build.Platform.Key, build.Url, build.Sha256)); // installed offline, or from another manifest
+        }
+
+        return asked with { Implementation = found.Implementation, Version = found.Version, Build = build?.Key, Downloads = downloads };
+    }
+
     private static string LockDirectory(LockRequest request) => Path.GetDirectoryName(Path.GetFullPath(request.LockPath)) ?? ".";
 
     private static string ProjectDirectory(LockRequest request) => request.ProjectDirectory ?? LockDirectory(request);
@@ -239,18 +272,32 @@ public static class LockWorkflow
                 return _found;
             }
 
-            var options = new DiscoveryOptions
-            {
-                ProjectDirectory = ProjectDirectory(_request),
-                InterpreterPath = _request.PythonInterpreter,
-                PythonVersion = _request.PythonVersion,
-                RequiresPython = requiresPython,
-            };
+            var options = Options(requiresPython);
             _found = _request.FindInterpreter is { } find
                 ? find(options, _cancellationToken)
                 : new InterpreterDiscovery(new InterpreterProbe(_index.CacheDir), options).FindAsync(_cancellationToken).GetAwaiter().GetResult();
             return _found;
         }
+
+        /// <summary>The interpreter found, when one was looked for and found.</summary>
+        public PythonInterpreter? Found => _found;
+
+        public ManagedInterpreters? Managed => _request.ManagedInterpreters;
+
+        /// <summary>What the build asks of its interpreter (PythonVersion or .python-version), as the lock records it.</summary>
+        public string? RequestText() => string.IsNullOrWhiteSpace(_request.PythonInterpreter)
+            ? new InterpreterDiscovery(new InterpreterProbe(_index.CacheDir), Options(null)).RequestText()
+            : null;
+
+        private DiscoveryOptions Options(string? requiresPython) => new()
+        {
+            ProjectDirectory = ProjectDirectory(_request),
+            InterpreterPath = _request.PythonInterpreter,
+            PythonVersion = _request.PythonVersion,
+            RequiresPython = requiresPython,
+            Source = _request.InterpreterSource,
+            Managed = _request.InterpreterSource == InterpreterSource.System ? null : _request.ManagedInterpreters,
+        };
 
         /// <summary>The machine the lock must install on, when an interpreter for it is found (else the sync reports that).</summary>
         public BuildMachine? Machine(string requiresPython)

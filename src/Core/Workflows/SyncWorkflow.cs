@@ -44,6 +44,12 @@ public sealed class SyncRequest
     /// <summary><c>PythonNoBuild</c>: never build a wheel from an sdist.</summary>
     public bool NoBuild { get; init; }
 
+    /// <summary><c>PythonInterpreterSource</c>: installed interpreters, managed ones, or installed first.</summary>
+    public Interpreters.InterpreterSource InterpreterSource { get; init; } = Interpreters.InterpreterSource.Auto;
+
+    /// <summary>Managed interpreters (downloads into the cache); null: installed ones only.</summary>
+    public Interpreters.ManagedInterpreters? ManagedInterpreters { get; init; }
+
     /// <summary>The file of the target's settings (properties this sync depends on); watched like the other inputs.</summary>
     public string? SettingsFile { get; init; }
 
@@ -85,6 +91,25 @@ public sealed record SyncOutcome(SyncResult Result, PythonInterpreter Interprete
 /// </summary>
 public static class SyncWorkflow
 {
+    /// <summary>
+    /// The managed build the lock pins for this platform, installed (downloaded and verified against the lock's sha256
+    /// when not in the cache): exactly the interpreter the lock was made with. Null when the lock pins none, or
+    /// PythonInterpreter / PythonInterpreterSource=system chooses otherwise.
+    /// </summary>
+    private static PythonInterpreter? LockedManagedInterpreter(SyncRequest request, PylockFile lockFile, Interpreters.ManagedInterpreters? managed, InterpreterProbe probe, CancellationToken cancellationToken)
+    {
+        if (managed is null || !string.IsNullOrWhiteSpace(request.PythonInterpreter) || lockFile.Manifest?.Interpreter is not { Downloads.Count: > 0 } locked)
+        {
+            return null;
+        }
+
+        var build = locked.BuildFor(managed.Options.Platform) ?? throw new PythonEnvException(DiagnosticCodes.LockedInterpreterMissingPlatform,
+            $"{Path.GetFileName(request.LockPath)} pins the managed Python {locked.Build} with downloads for {string.Join(", ", locked.Downloads.Select(d => d.Platform))}, but not for this platform ({managed.Options.Platform}). " +
+            "Re-lock with a downloads manifest (PythonDownloadsManifest) that lists this platform's build of that version.", request.LockPath);
+        var executable = managed.InstallAsync(build, cancellationToken).GetAwaiter().GetResult();
+        return probe.ProbeAsync(executable, cancellationToken).GetAwaiter().GetResult();
+    }
+
     public static SyncOutcome Run(IndexClientOptions index, SyncRequest request, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
@@ -94,15 +119,19 @@ public static class SyncWorkflow
             File.Delete(request.StateFile);
         }
         var lockFile = PylockReader.Load(request.LockPath);
-        var discovery = new InterpreterDiscovery(new InterpreterProbe(index.CacheDir), new DiscoveryOptions
+        var probe = new InterpreterProbe(index.CacheDir);
+        var managed = request.InterpreterSource == Interpreters.InterpreterSource.System ? null : request.ManagedInterpreters;
+        var discovery = new InterpreterDiscovery(probe, new DiscoveryOptions
         {
             ProjectDirectory = request.ProjectDirectory,
             InterpreterPath = request.PythonInterpreter,
             PythonVersion = request.PythonVersion,
             RequiresPython = string.IsNullOrWhiteSpace(lockFile.RequiresPython) ? request.RequiresPython : lockFile.RequiresPython,
             RequiresPythonSource = string.IsNullOrWhiteSpace(lockFile.RequiresPython) ? null : request.LockPath,
+            Source = request.InterpreterSource,
+            Managed = managed,
         });
-        var interpreter = discovery.FindAsync(cancellationToken).GetAwaiter().GetResult();
+        var interpreter = LockedManagedInterpreter(request, lockFile, managed, probe, cancellationToken) ?? discovery.FindAsync(cancellationToken).GetAwaiter().GetResult();
         var plan = LockInstallPlan.Create(lockFile, request.LockPath, interpreter, extras: request.Extras, groups: request.Groups);
 
         using var client = new IndexClient(index);
