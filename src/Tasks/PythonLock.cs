@@ -30,7 +30,7 @@ public sealed class PythonLock : PythonIndexTask
     public string? RequiresPython { get; set; }
     public string? PythonVersion { get; set; }
     public string? PythonInterpreter { get; set; }
-    public bool NoBuild { get; set; }
+    public string? NoBuild { get; set; }
     public string? Environments { get; set; }
     public string? Resolution { get; set; }
     public string? Prerelease { get; set; }
@@ -69,7 +69,7 @@ public sealed class PythonLock : PythonIndexTask
             PythonVersion = PythonVersion,
             ProjectDirectory = ProjectDirectory,
             PythonInterpreter = string.IsNullOrWhiteSpace(PythonInterpreter) ? null : PythonInterpreter,
-            NoBuild = NoBuild,
+            NoBuild = PythonProperties.Boolean(PythonProperties.NoBuildName, NoBuild),
             Log = line => Log.LogMessage(MessageImportance.High, "PythonLock: " + line),
             Note = line => Log.LogMessage(MessageImportance.Normal, "PythonLock: " + line),
             // A skipped version (PYENV2002) is about no file of the user's: it is reported at the lock it shaped.
