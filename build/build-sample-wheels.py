@@ -3,6 +3,11 @@
 
 Usage: python3 build/build-sample-wheels.py [output-folder]   (default: artifacts/sample-wheels)
 
+A package whose pyproject.toml has [tool.sample-wheels] gets one wheel per entry of its `tags` (platform
+stand-ins such as PyTorch's CUDA builds, which hold no native code), and with `indexes = ["cu121", ...]` is
+published not to the output folder but to file:// simple indexes beside it (sample-indexes/<index>/<project>/
+index.html, PEP 503 with sha256 fragments), as PyTorch publishes its builds on per-accelerator indexes.
+
 The samples resolve and install from that folder (PythonFindLinks), so they build offline and the repository
 holds sources only, never binary files. Each wheel is a pure-Python py3-none-any wheel (the wheel format,
 https://packaging.python.org/en/latest/specifications/binary-distribution-format/) with METADATA 2.1,
@@ -71,14 +76,15 @@ def record_line(path, data):
     return "%s,sha256=%s,%d" % (path, digest, len(data))
 
 
-def build_wheel(package_dir, output):
+def build_wheel(package_dir, output, tag="py3-none-any"):
     with open(os.path.join(package_dir, "pyproject.toml"), "rb") as f:
         project = tomllib.load(f)["project"]
     stem = "%s-%s" % (normalized(project["name"]), project["version"])
     dist_info = stem + ".dist-info"
     entries = module_files(package_dir)
     entries.append((dist_info + "/METADATA", metadata(project).encode("utf-8")))
-    wheel = "Wheel-Version: 1.0\nGenerator: build-sample-wheels.py\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    wheel = "Wheel-Version: 1.0\nGenerator: build-sample-wheels.py\nRoot-Is-Purelib: %s\nTag: %s\n" % (
+        "true" if tag.endswith("-any") else "false", tag)
     entries.append((dist_info + "/WHEEL", wheel.encode("utf-8")))
     record = "".join(record_line(path, data) + "\n" for path, data in entries) + dist_info + "/RECORD,,\n"
     entries.append((dist_info + "/RECORD", record.encode("utf-8")))
@@ -91,7 +97,7 @@ def build_wheel(package_dir, output):
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_STORED  # no zlib-version-dependent bytes
             archive.writestr(info, data)
-    target = os.path.join(output, stem + "-py3-none-any.whl")
+    target = os.path.join(output, "%s-%s.whl" % (stem, tag))
     data = buffer.getvalue()
     # Rewrite only when the bytes change, so file times (and incremental builds) stay put.
     if not os.path.exists(target) or open(target, "rb").read() != data:
@@ -100,13 +106,42 @@ def build_wheel(package_dir, output):
     return target
 
 
+def write_index_pages(indexes_root):
+    """A PEP 503 page per project folder of every sample index, listing its wheels with their sha256."""
+    for index in sorted(os.listdir(indexes_root)):
+        for project in sorted(os.listdir(os.path.join(indexes_root, index))):
+            folder = os.path.join(indexes_root, index, project)
+            links = []
+            for name in sorted(os.listdir(folder)):
+                if name.endswith(".whl"):
+                    digest = hashlib.sha256(open(os.path.join(folder, name), "rb").read()).hexdigest()
+                    links.append('<a href="%s#sha256=%s">%s</a><br/>' % (name, digest, name))
+            page = "<!DOCTYPE html>\n<html><body>\n%s\n</body></html>\n" % "\n".join(links)
+            target = os.path.join(folder, "index.html")
+            if not os.path.exists(target) or open(target).read() != page:
+                with open(target, "w", newline="\n") as f:
+                    f.write(page)
+
+
 def main():
     output = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "artifacts", "sample-wheels"))
+    indexes_root = os.path.join(os.path.dirname(output), "sample-indexes")
     os.makedirs(output, exist_ok=True)
     for name in sorted(os.listdir(SOURCES)):
         package_dir = os.path.join(SOURCES, name)
-        if os.path.isfile(os.path.join(package_dir, "pyproject.toml")):
-            print("  " + os.path.relpath(build_wheel(package_dir, output), ROOT))
+        if not os.path.isfile(os.path.join(package_dir, "pyproject.toml")):
+            continue
+        with open(os.path.join(package_dir, "pyproject.toml"), "rb") as f:
+            document = tomllib.load(f)
+        settings = document.get("tool", {}).get("sample-wheels", {})
+        folders = [os.path.join(indexes_root, index, re.sub(r"[-_.]+", "-", document["project"]["name"]).lower())
+                   for index in settings.get("indexes", [])] or [output]
+        for folder in folders:
+            os.makedirs(folder, exist_ok=True)
+            for tag in settings.get("tags", ["py3-none-any"]):
+                print("  " + os.path.relpath(build_wheel(package_dir, folder, tag), ROOT))
+    if os.path.isdir(indexes_root):
+        write_index_pages(indexes_root)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ public static class Program
         ["index"] = ("metadata of 50 packages from a loopback index, cold and warm, vs pip install --dry-run", IndexBenchmark.RunAsync),
         ["install"] = ("venv + 50 wheels, cold and warm cache, vs python -m venv + pip install --no-deps", InstallBenchmark.RunAsync),
         ["resolve"] = ("resolve a 50-package graph from a loopback index, cold and warm, vs pip install --dry-run --report", ResolveBenchmark.RunAsync),
+        ["peer"] = ("ours (engine; --dotnet: dotnet build too) vs pip, Poetry, PDM on ~60 real packages: lock, install, no-op; cp -al floor: peer [rounds] [--dotnet]", PeerBenchmark.RunAsync),
         ["cache-fill"] = ("(test helper) fill an index cache: cache-fill <index-url> <cache-dir> <name>...", CacheFill.RunAsync),
     };
 

@@ -17,9 +17,19 @@ internal static class Declarations
                 Extras = Metadata(item, "Extras"),
                 Marker = Metadata(item, "Marker"),
                 Group = Metadata(item, "Group"),
+                Index = Metadata(item, "Index"),
                 // MSBuild's own metadata: the project or import file whose XML declared the item.
                 File = Metadata(item, "DefiningProjectFullPath"),
             };
+        }
+    }
+
+    /// <summary><c>PythonIndex</c> items: named indexes (<c>Url</c>, <c>Explicit</c>, <c>Default</c>).</summary>
+    public static IEnumerable<IndexItem> IndexesFromItems(IEnumerable<ITaskItem> items)
+    {
+        foreach (var item in items)
+        {
+            yield return new IndexItem(item.ItemSpec, Metadata(item, "Url"), Metadata(item, "Explicit"), Metadata(item, "Default"), Metadata(item, "DefiningProjectFullPath"));
         }
     }
 

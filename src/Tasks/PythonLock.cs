@@ -24,6 +24,15 @@ public sealed class PythonLock : PythonIndexTask
     public ITaskItem[] Packages { get; set; } = Array.Empty<ITaskItem>();
     public ITaskItem[] Constraints { get; set; } = Array.Empty<ITaskItem>();
     public ITaskItem[] RequirementsFiles { get; set; } = Array.Empty<ITaskItem>();
+
+    /// <summary><c>PythonIndex</c> items: named indexes that <c>Index</c> metadata pins packages to.</summary>
+    public ITaskItem[] Indexes { get; set; } = Array.Empty<ITaskItem>();
+
+    /// <summary><c>PythonTorchBackend</c>: <c>cpu</c>, <c>cu121</c>, ... or <c>auto</c>.</summary>
+    public string? TorchBackend { get; set; }
+
+    /// <summary><c>PythonTorchIndexUrl</c>: where PyTorch's per-backend indexes are.</summary>
+    public string? TorchIndexUrl { get; set; }
     public string? ProjectFile { get; set; }
     public string? Mode { get; set; }
     public string? Upgrade { get; set; }
@@ -46,7 +55,7 @@ public sealed class PythonLock : PythonIndexTask
         var items = Declarations.FromItems(Packages, DeclarationKind.Package).Concat(Declarations.FromItems(Constraints, DeclarationKind.Constraint));
         var files = RequirementsFiles.Select(item => new RequirementsFileReference(
             item.GetMetadata("FullPath"), string.IsNullOrEmpty(item.GetMetadata("Group")) ? null : item.GetMetadata("Group")));
-        var declarations = ProjectDeclarations.Gather(items, string.IsNullOrWhiteSpace(ProjectFile) ? null : ProjectFile, files, RequiresPython);
+        var declarations = ProjectDeclarations.Gather(items, string.IsNullOrWhiteSpace(ProjectFile) ? null : ProjectFile, files, RequiresPython, indexItems: Declarations.IndexesFromItems(Indexes));
         foreach (var error in declarations.Errors)
         {
             Diagnostics.LogError(this, error, ProjectFullPath);
@@ -70,6 +79,8 @@ public sealed class PythonLock : PythonIndexTask
             ProjectDirectory = ProjectDirectory,
             PythonInterpreter = string.IsNullOrWhiteSpace(PythonInterpreter) ? null : PythonInterpreter,
             NoBuild = PythonProperties.Boolean(PythonProperties.NoBuildName, NoBuild),
+            TorchBackend = PythonProperties.TorchBackend(TorchBackend),
+            TorchIndexUrl = string.IsNullOrWhiteSpace(TorchIndexUrl) ? null : TorchIndexUrl,
             Log = line => Log.LogMessage(MessageImportance.High, "PythonLock: " + line),
             Note = line => Log.LogMessage(MessageImportance.Normal, "PythonLock: " + line),
             // A skipped version (PYENV2002) is about no file of the user's: it is reported at the lock it shaped.

@@ -23,6 +23,7 @@ internal static class PythonProperties
     public const string NoBuildName = "PythonNoBuild";
     public const string UpgradeName = "PythonUpgrade";
     public const string EnvironmentEnabledName = "PythonEnvironmentEnabled";
+    public const string TorchBackendName = "PythonTorchBackend";
 
     /// <summary>The hosts' switches (PythonEnv.Sdk.Hosts.targets): <c>true</c>/<c>false</c>, empty for their defaults.</summary>
     private static readonly string[] HostSwitches = ["PythonHostCode", "PythonEmbedded", "PythonReferencedEnvironment", "PythonPublishEnvironment"];
@@ -66,6 +67,23 @@ internal static class PythonProperties
         return string.Join(";", names);
     }
 
+    /// <summary>
+    /// <c>PythonTorchBackend</c>: <c>auto</c> or a PyTorch index name (<c>cpu</c>, <c>cu118</c>, <c>cu121</c>, <c>cu124</c>,
+    /// <c>rocm6.2</c>, <c>xpu</c>), any case; empty is none (null).
+    /// </summary>
+    public static string? TorchBackend(string? value)
+    {
+        var text = value?.Trim().ToLowerInvariant() ?? "";
+        if (text.Length == 0)
+        {
+            return null;
+        }
+
+        return Index.TorchBackend.IsValid(text)
+            ? text
+            : throw Invalid(TorchBackendName, value!, "Use auto, cpu, or a CUDA/ROCm backend as PyTorch's indexes name them (cu118, cu121, cu124, cu126, cu128, rocm6.2, xpu), or leave it empty for none");
+    }
+
     /// <summary>Checks one property by name; properties this class does not know are not checked.</summary>
     public static void Check(string name, string? value)
     {
@@ -75,6 +93,7 @@ internal static class PythonProperties
             case ResolutionName: Resolution(value); break;
             case PrereleaseName: Prerelease(value); break;
             case UpgradeName: Upgrade(value); break;
+            case TorchBackendName: TorchBackend(value); break;
             case OfflineName or NoBuildName: Boolean(name, value); break;
             case EnvironmentEnabledName: Boolean(name, value, empty: true); break;
             case var host when HostSwitches.Contains(host): Boolean(name, value); break;

@@ -29,6 +29,7 @@ public sealed class PackageLayoutTests : SdkTest
     [DataRow("build/PythonEnv.Sdk.Sync.targets")]
     [DataRow("build/PythonEnv.Sdk.SyncState.targets")]
     [DataRow("build/PythonEnv.Sdk.Hosts.targets")]
+    [DataRow("build/PythonEnv.Sdk.Indexes.targets")]
     [DataRow("hosts/HostValues.cs")]
     [DataRow("hosts/PythonHostConfiguration.cs")]
     [DataRow("buildMultiTargeting/PythonEnv.Sdk.props")]

@@ -12,6 +12,12 @@ public static class DiagnosticCodes
     public const string InvalidDeclarationFile = "PYENV1002";
     /// <summary>Warning: a project file writes credentials into an index URL property; they are not used (MSBuild logs properties).</summary>
     public const string CredentialsInProject = "PYENV1003";
+    /// <summary>A pin names an index that no PythonIndex item or [[tool.uv.index]] defines, or a named index is invalid (no URL, a name given twice).</summary>
+    public const string UnknownIndex = "PYENV1010";
+    /// <summary>A package is pinned to two different indexes where both pins' markers can hold at once.</summary>
+    public const string OverlappingIndexPins = "PYENV1011";
+    /// <summary>A [tool.uv.sources] entry of a kind the SDK cannot lock (git, path, url, workspace, editable).</summary>
+    public const string UnsupportedSource = "PYENV1012";
     /// <summary>No resolution satisfies the declarations; the message carries the explanation.</summary>
     public const string NoSolution = "PYENV2001";
     /// <summary>Warning: a version was skipped because its metadata cannot be read (a line no parser accepts), as pip skips it.</summary>

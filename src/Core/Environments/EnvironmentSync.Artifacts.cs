@@ -45,55 +45,6 @@ public static partial class EnvironmentSync
         return package.Sdist;
     }
 
-    private static async Task<List<(PlannedPackage Package, (UnpackedWheel Wheel, string SourceSha256) Wheel)>> PrepareAsync(
-        List<(PlannedPackage Package, PlannedArtifact Artifact)> work, WheelCache cache, SyncOptions options,
-        PythonInterpreter interpreter, ISet<string> suspect, CancellationToken cancellationToken)
-    {
-        using var throttle = new SemaphoreSlim(Math.Max(2, Environment.ProcessorCount));
-        var tasks = work.Select(async item =>
-        {
-            await throttle.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                var verify = suspect.Contains(item.Package.NormalizedName);
-                try
-                {
-                    return (item.Package, await PrepareOneAsync(item.Package, item.Artifact, cache, options, interpreter, verify, cancellationToken).ConfigureAwait(false));
-                }
-                catch (PythonEnvException error)
-                {
-                    throw At(item.Package, error);
-                }
-            }
-            finally
-            {
-                throttle.Release();
-            }
-        }).ToList();
-        return (await Task.WhenAll(tasks).ConfigureAwait(false)).ToList();
-    }
-
-    private static async Task<(UnpackedWheel Wheel, string SourceSha256)> PrepareOneAsync(
-        PlannedPackage package, PlannedArtifact artifact, WheelCache cache, SyncOptions options, PythonInterpreter interpreter,
-        bool verify, CancellationToken cancellationToken)
-    {
-        if (artifact.IsWheel && cache.TryGet(artifact.Sha256, verify) is { } cached)
-        {
-            return (cached, artifact.Sha256);
-        }
-        var file = await FetchAsync(artifact, options, cancellationToken).ConfigureAwait(false);
-        if (artifact.IsWheel)
-        {
-            return (await cache.AddAsync(file, artifact.FileName, artifact.Sha256, verify, cancellationToken).ConfigureAwait(false), artifact.Sha256);
-        }
-        var (wheelPath, wheelSha) = await options.SdistBuilder!.BuildAsync(package, file, artifact.Sha256, interpreter, options, cancellationToken).ConfigureAwait(false);
-        if (cache.TryGet(wheelSha, verify) is { } built)
-        {
-            return (built, artifact.Sha256);
-        }
-        return (await cache.AddAsync(wheelPath, Path.GetFileName(wheelPath), wheelSha, verify, cancellationToken).ConfigureAwait(false), artifact.Sha256);
-    }
-
     /// <summary>A local path to the artifact, checked against the lock's size and sha256.</summary>
     internal static async Task<string> FetchAsync(PlannedArtifact artifact, SyncOptions options, CancellationToken cancellationToken)
     {

@@ -28,12 +28,14 @@ public static partial class EnvironmentSync
         InstallPlan plan, PythonInterpreter interpreter, string venvRoot, SyncOptions options, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
+        var phases = new SyncPhases();
         venvRoot = Path.GetFullPath(venvRoot);
         var log = options.Log ?? (_ => { });
         var lockPath = Path.Combine(options.CacheDirectory, "locks", "venv-" + Hashing.Sha256Hex(Encoding.UTF8.GetBytes(
             FileSystem.IsWindows ? venvRoot.ToLowerInvariant() : venvRoot)).Substring(0, 24) + ".lock");
         using var venvLock = await FileLock.AcquireAsync(lockPath, "the virtual environment " + venvRoot, cancellationToken: cancellationToken).ConfigureAwait(false);
 
+        phases.Mark("venv lock");
         var fingerprint = plan.Fingerprint(interpreter);
         // Nothing below changes the venv until every wheel is chosen, fetched, unpacked and validated: a plan that
         // cannot be installed (no wheel for a new interpreter, a bad wheel) fails with the old venv whole.
@@ -49,6 +51,7 @@ public static partial class EnvironmentSync
             throw new PythonEnvException(error.Code, $"{error.Message} {venvRoot}, made for another interpreter, was left as it was.", error.File, error.Line, inner: error);
         }
 
+        phases.Mark("choose wheels");
         var installed = reusable ? ScanInstalled(venv) : new Dictionary<string, List<InstalledDistribution>>(StringComparer.Ordinal);
         var stamp = reusable ? ReadStamp(venvRoot) : null;
         var drift = stamp?.Installed is { } recorded ? Drift(recorded, installed) : new List<(string Name, string Line)>();
@@ -69,9 +72,10 @@ public static partial class EnvironmentSync
             }
             work.Add((package, artifact));
         }
+        phases.Mark("scan venv");
         if (reusable && stamp?.Fingerprint == fingerprint && work.Count == 0 && installed.Keys.All(wanted.ContainsKey) && unowned.Count == 0)
         {
-            return new SyncResult(venv, false, true, Array.Empty<string>(), Array.Empty<string>(), Array.Empty<string>(), plan.Packages.Count, clock.Elapsed);
+            return new SyncResult(venv, false, true, Array.Empty<string>(), Array.Empty<string>(), Array.Empty<string>(), plan.Packages.Count, clock.Elapsed) { Phases = phases };
         }
 
         // Everything that can fail for reasons outside the venv (network, hashes, bad wheels, builds) happens
@@ -80,14 +84,16 @@ public static partial class EnvironmentSync
         // A distribution altered by hand may have been edited in place, and so through its hard links in the cache.
         var suspect = new HashSet<string>(drift.Select(d => d.Name)
             .Concat(installed.Where(p => p.Value.Any(d => d.Damage is not null)).Select(p => p.Key)), StringComparer.Ordinal);
-        var prepared = await PrepareAsync(work, cache, options, interpreter, suspect, cancellationToken).ConfigureAwait(false);
+        var prepared = await ArtifactPipeline.PrepareAsync(work, cache, options, interpreter, suspect, cancellationToken).ConfigureAwait(false);
+        phases.Mark("fetch and unpack");
 
         // Every install worked out and checked (identity, targets, entry points), then checked against each other
         // and against the distributions that stay: two packages may not own one file.
-        var installs = prepared.Select(p => (p.Package, Install: Located(p.Package, () => WheelInstaller.Plan(p.Wheel.Wheel, venv, p.Package.Requested, p.Wheel.SourceSha256, p.Package)))).ToList();
+        var installs = Parallelism.Map(prepared, p => (p.Package, Install: Located(p.Package, () => WheelInstaller.Plan(p.Wheel.Wheel, venv, p.Package.Requested, p.Wheel.SourceSha256, p.Package))), cancellationToken);
         var staying = installed.Where(p => wanted.ContainsKey(p.Key) && !installs.Any(i => i.Package.NormalizedName == p.Key))
             .SelectMany(p => p.Value).ToList();
         var keep = FileOwners.Check(staying, installs, venv);
+        phases.Mark("plan and check installs");
 
         // From here the venv changes: no stamp until it matches the plan again.
         var created = false;
@@ -100,6 +106,7 @@ public static partial class EnvironmentSync
             }
         }
         FileSystem.DeleteFile(Path.Combine(venvRoot, StampFile));
+        phases.Mark("create venv");
         var removed = new List<string>();
         foreach (var pair in installed.Where(p => !wanted.ContainsKey(p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal))
         {
@@ -135,12 +142,13 @@ public static partial class EnvironmentSync
                 previous[package.NormalizedName] = dist.Version;
             }
         }
+        phases.Mark("uninstall");
         var added = new List<string>();
         var replaced = new List<string>();
+        InstallWriter.Apply(installs.Select(i => i.Install).ToList(), cancellationToken);
         foreach (var (package, install) in installs)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            install.Apply();
+            cancellationToken.ThrowIfCancellationRequested(); // a build stopped now leaves no stamp
             var fileName = install.Wheel.FileName;
             if (!previous.TryGetValue(package.NormalizedName, out var before))
             {
@@ -159,8 +167,10 @@ public static partial class EnvironmentSync
             }
         }
 
+        phases.Mark("link files");
         WriteStamp(venvRoot, fingerprint, interpreter, plan, prepared.ToDictionary(p => p.Package.NormalizedName, p => p.Wheel.SourceSha256, StringComparer.Ordinal), installed);
-        return new SyncResult(venv, created, false, added, replaced, removed, unchanged, clock.Elapsed) { Drift = drift.Select(d => d.Line).ToList() };
+        phases.Mark("stamp");
+        return new SyncResult(venv, created, false, added, replaced, removed, unchanged, clock.Elapsed) { Drift = drift.Select(d => d.Line).ToList(), Phases = phases };
     }
 
     /// <summary>Runs <paramref name="step"/> for <paramref name="package"/>; a failure that names no file points at where the package is locked.</summary>

@@ -24,6 +24,9 @@ public sealed record SyncResult(
     /// </summary>
     public IReadOnlyList<string> Drift { get; init; } = Array.Empty<string>();
 
+    /// <summary>Where the sync's time went.</summary>
+    public SyncPhases Phases { get; init; } = new();
+
     /// <summary>The summary line the PythonSync target logs.</summary>
     public string Summary => UpToDate
         ? $"{Venv.Root} is up to date ({Unchanged} packages, {Elapsed.TotalMilliseconds:0} ms)"

@@ -1,7 +1,4 @@
 using System.Collections.Generic;
-using System.IO;
-using System.Text;
-using PythonEnv.IO;
 
 namespace PythonEnv.Environments;
 
@@ -51,34 +48,7 @@ public sealed class WheelInstall
     /// </summary>
     public string Apply()
     {
-        Directory.CreateDirectory(DistInfoTarget);
-        AtomicFile.Write(Path.Combine(DistInfoTarget, "RECORD"), Encoding.UTF8.GetBytes(Record));
-        foreach (var file in Files)
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(file.Target)!);
-            if (Directory.Exists(file.Target))
-            {
-                throw WheelArchive.Invalid(Wheel.FileName, $"it installs the file {file.Target}, but a folder of that name exists");
-            }
-            FileSystem.DeleteFile(file.Target);
-            if (file.Content is null)
-            {
-                FileSystem.LinkOrCopy(file.Source, file.Target);
-            }
-            else
-            {
-                File.WriteAllBytes(file.Target, file.Content);
-            }
-            if (file.Mode != 0 && (file.Content is not null || (file.Mode & 0x49) != 0))
-            {
-                FileSystem.SetMode(file.Target, file.Mode);
-            }
-        }
-        foreach (var (target, content) in Generated)
-        {
-            File.WriteAllBytes(target, content);
-        }
-        AtomicFile.Write(Path.Combine(DistInfoTarget, WheelInstaller.SourceFile), CompletionMarker);
+        InstallWriter.Apply(new[] { this });
         return DistInfoTarget;
     }
 }

@@ -28,6 +28,28 @@ public sealed partial class IndexClient
         return Shared(_listings, name.Normalized, token => LoadProjectAsync(name, token), ct);
     }
 
+    /// <summary>
+    /// Every file of a project from this one index, which a pin names (<c>PythonPackage Index="..."</c>,
+    /// <c>[tool.uv.sources]</c>): no other source is asked. Throws PYENV5001 when the index does not have it.
+    /// </summary>
+    public Task<ProjectListing> GetProjectFromAsync(PackageName name, Uri index, CancellationToken ct)
+    {
+        _ = name ?? throw new ArgumentNullException(nameof(name));
+        var directory = UrlText.AsDirectory(index ?? throw new ArgumentNullException(nameof(index)));
+        return Shared(_listings, directory.AbsoluteUri + " " + name.Normalized, async token =>
+        {
+            var page = await IndexPageAsync(directory, name, _options.Refresh.Covers(name), token).ConfigureAwait(false);
+            return page is not null
+                ? new ProjectListing(name, directory, page.Files, page.Versions)
+                : throw new PythonEnvException(
+                    DiagnosticCodes.PackageNotFound,
+                    $"Package '{name.Original}' was not found on {UrlText.Display(directory)}, the index it is pinned to (asked for the normalized name '{name.Normalized}'). Check the pin's index, or remove the pin.");
+        }, ct);
+    }
+
+    private async Task<SimplePage?> IndexPageAsync(Uri index, PackageName name, bool refresh, CancellationToken ct) =>
+        index.IsFile ? ReadFileIndexPage(index, name) : await GetIndexPageAsync(index, name, refresh, ct).ConfigureAwait(false);
+
     private async Task<ProjectListing> LoadProjectAsync(PackageName name, CancellationToken ct)
     {
         var refresh = _options.Refresh.Covers(name);
@@ -42,7 +64,7 @@ public sealed partial class IndexClient
 
         foreach (var index in _indexes)
         {
-            var page = index.IsFile ? ReadFileIndexPage(index, name) : await GetIndexPageAsync(index, name, refresh, ct).ConfigureAwait(false);
+            var page = await IndexPageAsync(index, name, refresh, ct).ConfigureAwait(false);
             if (page is not null)
             {
                 return new ProjectListing(name, index, page.Files, page.Versions);

@@ -50,6 +50,7 @@ public sealed partial class IndexClient : IDisposable
             }
         }
 
+        configured.AddRange(options.ExplicitIndexUrls);
         configured.AddRange(options.CredentialUrls);
         var credentials = new CredentialStore(configured, environment, options.NetrcPath ?? Netrc.DefaultPath(environment));
         _http = new IndexHttp(options, credentials);

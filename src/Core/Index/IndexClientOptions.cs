@@ -18,6 +18,12 @@ public sealed record IndexClientOptions
     /// <summary>Simple indexes in priority order (the first is the primary; http(s) or file).</summary>
     public IReadOnlyList<Uri> IndexUrls { get; init; } = new[] { DefaultIndexUrl };
 
+    /// <summary>
+    /// Explicit indexes (<c>PythonIndex</c> items with <c>Explicit="true"</c>, uv's <c>explicit = true</c>): never searched,
+    /// asked only for the packages pinned to them (<see cref="IndexClient.GetProjectFromAsync"/>).
+    /// </summary>
+    public IReadOnlyList<Uri> ExplicitIndexUrls { get; init; } = Array.Empty<Uri>();
+
     /// <summary>Folders of distribution files, or URLs of flat HTML pages linking to them.</summary>
     public IReadOnlyList<string> FindLinks { get; init; } = Array.Empty<string>();
 

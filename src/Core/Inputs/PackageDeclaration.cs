@@ -29,6 +29,9 @@ public sealed record PackageDeclaration(DeclarationKind Kind, string Name)
     /// <summary>PEP 735 dependency group the package belongs to; null for the project's main dependencies.</summary>
     public string? Group { get; init; }
 
+    /// <summary>A named index (<c>PythonIndex</c> item, <c>[[tool.uv.index]]</c>) the package is pinned to, where <see cref="Marker"/> holds.</summary>
+    public string? Index { get; init; }
+
     /// <summary>The file that declares the item (an MSBuild project or import), when known.</summary>
     public string? File { get; init; }
 

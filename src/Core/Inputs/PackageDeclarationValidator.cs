@@ -63,9 +63,9 @@ public static class PackageDeclarationValidator
                 problems.Add(("Version", $"{declaration.Description} has an invalid Version \"{version}\": {SpecifierHints.Explain(version!, e.Reason)}"));
             }
         }
-        else if (declaration.Kind == DeclarationKind.Constraint)
+        else if (declaration.Kind == DeclarationKind.Constraint && string.IsNullOrWhiteSpace(declaration.Index))
         {
-            problems.Add(("Version", $"{declaration.Description} has no Version: a constraint limits which versions may be chosen, so it needs a specifier such as Version=\"<3\"."));
+            problems.Add(("Version", $"{declaration.Description} has no Version: a constraint limits which versions may be chosen, so it needs a specifier such as Version=\"<3\" (or an Index, to only pin the package to an index)."));
         }
 
         var extras = SplitExtras(declaration.Extras);
@@ -90,6 +90,11 @@ public static class PackageDeclarationValidator
             {
                 problems.Add(("Marker", $"{declaration.Description} has an invalid Marker \"{marker}\": {e.Reason}"));
             }
+        }
+
+        if (declaration.Index is { } index && !NamedIndex.IsValidName(index.Trim()))
+        {
+            problems.Add(("Index", $"{declaration.Description} has an invalid Index \"{index}\": name a PythonIndex item (letters, digits, '-', '_' and '.'), e.g. Index=\"pytorch-cu121\"."));
         }
 
         var group = declaration.Group?.Trim();

@@ -39,6 +39,12 @@ public sealed class ProjectDeclarations
 
     public IReadOnlyList<string> FindLinks { get; private set; } = [];
 
+    /// <summary>Named indexes: <c>PythonIndex</c> items, then <c>[[tool.uv.index]]</c>, in declaration order.</summary>
+    public IReadOnlyList<NamedIndex> Indexes { get; private set; } = [];
+
+    /// <summary>Index pins: items' <c>Index</c> metadata and <c>[tool.uv.sources]</c>; each names a defined index.</summary>
+    public IReadOnlyList<IndexPin> Pins { get; private set; } = [];
+
     /// <summary>Every file the declarations were read from (for incremental builds).</summary>
     public IReadOnlyList<string> Files { get; private set; } = [];
 
@@ -53,9 +59,22 @@ public sealed class ProjectDeclarations
         string? pyProjectPath,
         IEnumerable<RequirementsFileReference> requirementsFiles,
         string? requiresPython = null,
-        Func<string, string?>? environment = null)
+        Func<string, string?>? environment = null,
+        IEnumerable<IndexItem>? indexItems = null)
     {
         var errors = new List<PythonEnvException>();
+        var indexes = new List<NamedIndex>();
+        var pins = new List<IndexPin>();
+        foreach (var indexItem in indexItems ?? [])
+        {
+            var (index, indexErrors) = indexItem.Validate();
+            errors.AddRange(indexErrors);
+            if (index is not null)
+            {
+                indexes.Add(index);
+            }
+        }
+
         var requirements = new List<DeclaredRequirement>();
         var constraints = new List<DeclaredRequirement>();
         var extras = new Dictionary<string, IReadOnlyList<DeclaredRequirement>>(StringComparer.Ordinal);
@@ -73,7 +92,16 @@ public sealed class ProjectDeclarations
             {
                 var (line, column) = ItemLocator.Find(item.File, item.ItemType, item.Name, "Include");
                 var declared = new DeclaredRequirement(requirement, validation.Group, new SourceLocation(item.File ?? item.Description, line, column));
-                (item.Kind == DeclarationKind.Package ? requirements : constraints).Add(declared);
+                if (!string.IsNullOrWhiteSpace(item.Index))
+                {
+                    pins.Add(new IndexPin(requirement.PackageName, item.Index!.Trim(), requirement.Marker, declared.Location));
+                }
+
+                // A constraint with an Index and no Version only pins the package.
+                if (item.Kind == DeclarationKind.Package || !string.IsNullOrWhiteSpace(item.Version))
+                {
+                    (item.Kind == DeclarationKind.Package ? requirements : constraints).Add(declared);
+                }
             }
         }
 
@@ -91,6 +119,8 @@ public sealed class ProjectDeclarations
                 }
 
                 pyProjectRequiresPython = pyProject.RequiresPython?.ToString();
+                indexes.AddRange(pyProject.Indexes);
+                pins.AddRange(pyProject.Pins);
             });
         }
 
@@ -105,12 +135,14 @@ public sealed class ProjectDeclarations
                 indexUrl = file.IndexUrl?.Url ?? indexUrl;
                 extraIndexUrls.AddRange(file.ExtraIndexUrls.Select(url => url.Url));
                 findLinks.AddRange(file.FindLinks.Select(link => link.Location));
+                pins.AddRange(file.Pins);
             });
         }
 
         var effectiveRequiresPython = string.IsNullOrWhiteSpace(requiresPython) ? pyProjectRequiresPython : requiresPython!.Trim();
         errors.AddRange(Conflicts(requirements, effectiveRequiresPython));
         errors.AddRange(Conflicts(constraints, effectiveRequiresPython));
+        errors.AddRange(IndexDeclarationChecks.Check(indexes, pins, Universe(effectiveRequiresPython)));
         return new ProjectDeclarations
         {
             Requirements = requirements,
@@ -120,6 +152,8 @@ public sealed class ProjectDeclarations
             IndexUrl = indexUrl,
             ExtraIndexUrls = extraIndexUrls,
             FindLinks = findLinks,
+            Indexes = indexes,
+            Pins = pins,
             Files = files,
             Errors = errors,
         };
@@ -143,7 +177,7 @@ public sealed class ProjectDeclarations
     /// </summary>
     private static IEnumerable<PythonEnvException> Conflicts(IReadOnlyList<DeclaredRequirement> declarations, string? requiresPython)
     {
-        var universe = new Lazy<MarkerExpression>(() => RequiresPythonRange.Marker(RequiresPythonRange.ParseOrDefault(requiresPython)));
+        var universe = new Lazy<MarkerExpression>(() => Universe(requiresPython));
         foreach (var same in declarations.GroupBy(d => (d.Requirement.PackageName, d.Group)))
         {
             var list = same.ToList();
@@ -167,6 +201,9 @@ public sealed class ProjectDeclarations
             }
         }
     }
+
+    /// <summary>Every environment the declarations can apply in: requires-python's (else the one default).</summary>
+    private static MarkerExpression Universe(string? requiresPython) => RequiresPythonRange.Marker(RequiresPythonRange.ParseOrDefault(requiresPython));
 
     /// <summary>True when both markers can hold at once in an environment the project allows (the marker algebra decides).</summary>
     private static bool Overlap(MarkerExpression? left, MarkerExpression? right, MarkerExpression universe) =>

@@ -41,6 +41,12 @@ public sealed class PyProject
     public IReadOnlyDictionary<string, IReadOnlyList<DeclaredRequirement>> DependencyGroups { get; private set; }
         = new Dictionary<string, IReadOnlyList<DeclaredRequirement>>();
 
+    /// <summary><c>[[tool.uv.index]]</c>: named indexes.</summary>
+    public IReadOnlyList<NamedIndex> Indexes { get; private set; } = Array.Empty<NamedIndex>();
+
+    /// <summary><c>[tool.uv.sources]</c> index pins (other source kinds are PYENV1012).</summary>
+    public IReadOnlyList<IndexPin> Pins { get; private set; } = Array.Empty<IndexPin>();
+
     /// <summary>Reads and validates <paramref name="path"/>; every problem is a <see cref="PythonEnvException"/>.</summary>
     public static PyProject Load(string path)
     {
@@ -109,6 +115,12 @@ public sealed class PyProject
         if (root.TryGetValue("dependency-groups", out var groups))
         {
             project.DependencyGroups = new DependencyGroupsReader(reader).Read(reader.Table(groups, "dependency-groups"));
+        }
+        if (root.TryGetValue("tool", out var tool) && reader.Table(tool, "tool").TryGetValue("uv", out var uv))
+        {
+            var uvReader = new UvSourcesReader(reader);
+            project.Indexes = uvReader.Indexes(reader.Table(uv, "tool.uv"));
+            project.Pins = uvReader.Pins(reader.Table(uv, "tool.uv"));
         }
         return project;
     }

@@ -22,6 +22,8 @@ public sealed class RequirementsFile
     private readonly List<DeclaredRequirement> _constraints = new();
     private readonly List<(string Url, SourceLocation Location)> _extraIndexUrls = new();
     private readonly List<(string Location, SourceLocation Declared)> _findLinks = new();
+    private readonly List<IndexPin> _pins = new();
+    private static readonly Regex IndexOption = new(@"(?:^|\s)--index(?:=|\s+)(\S+)", RegexOptions.CultureInvariant);
 
     private RequirementsFile(string path) => Path = path;
 
@@ -40,6 +42,9 @@ public sealed class RequirementsFile
 
     /// <summary><c>--find-links</c> folders (resolved against the declaring file) or page URLs.</summary>
     public IReadOnlyList<(string Location, SourceLocation Declared)> FindLinks => _findLinks;
+
+    /// <summary>Pins from the per-requirement option <c>--index &lt;name&gt;</c> (<c>torch==2.2.0 ; sys_platform != 'darwin' --index pytorch-cu121</c>), with the requirement's marker.</summary>
+    public IReadOnlyList<IndexPin> Pins => _pins;
 
     /// <summary>
     /// Reads <paramref name="path"/> and its includes. <paramref name="group"/> labels the requirements
@@ -163,7 +168,13 @@ public sealed class RequirementsFile
         // Per-requirement options such as '--hash=sha256:...' describe artifacts; the lock records hashes itself.
         var optionAt = text.IndexOf(" --", StringComparison.Ordinal);
         var requirementText = optionAt >= 0 ? text.Substring(0, optionAt).TrimEnd() : text;
-        (asConstraint ? _constraints : _requirements).Add(DeclaredRequirementParser.Parse(requirementText, group, at, ""));
+        var declared = DeclaredRequirementParser.Parse(requirementText, group, at, "");
+        (asConstraint ? _constraints : _requirements).Add(declared);
+        // '--index <name>' pins the requirement's package to a named index (PythonIndex, [[tool.uv.index]]).
+        if (optionAt >= 0 && IndexOption.Match(text.Substring(optionAt)) is { Success: true } index)
+        {
+            _pins.Add(new IndexPin(declared.Requirement.PackageName, index.Groups[1].Value, declared.Requirement.Marker, at));
+        }
     }
 
     private static (string Option, string? Value) SplitOption(string text)

@@ -19,6 +19,7 @@ internal sealed class TomlPositions
     public static TomlPositions Index(DocumentSyntax document, string file)
     {
         var positions = new TomlPositions(file);
+        var arrayEntries = new Dictionary<string, int>();
         foreach (var keyValue in document.KeyValues)
         {
             positions.AddKeyValue("", keyValue);
@@ -28,8 +29,15 @@ internal sealed class TomlPositions
             var name = table.Name is null ? "" : KeyText(table.Name);
             if (table is TableArraySyntax)
             {
-                // Array-of-tables entries are not addressed by the readers here; record the header only.
+                // Each [[name]] entry is name[i] (tool.uv.index[1].url), counted in document order.
+                var entry = arrayEntries.TryGetValue(name, out var count) ? count : 0;
+                arrayEntries[name] = entry + 1;
                 positions.Add(name, table.Span);
+                positions.Add($"{name}[{entry}]", table.Span);
+                foreach (var keyValue in table.Items)
+                {
+                    positions.AddKeyValue($"{name}[{entry}]", keyValue);
+                }
                 continue;
             }
             positions.Add(name, table.Span);

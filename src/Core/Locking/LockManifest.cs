@@ -39,6 +39,9 @@ public sealed class LockManifest
 
     public IReadOnlyList<string> FindLinks { get; init; } = [];
 
+    /// <summary>Index pins: <c>torch from https://download.pytorch.org/whl/cu121/ ; sys_platform != "darwin"</c> (see <c>IndexRoute</c>).</summary>
+    public IReadOnlyList<string> IndexPins { get; init; } = [];
+
     /// <summary><c>highest</c>, <c>lowest</c> or <c>lowest-direct</c>.</summary>
     public string Resolution { get; init; } = ResolverOptionNames.Name(ResolverOptionNames.DefaultStrategy);
 
@@ -60,6 +63,7 @@ public sealed class LockManifest
         Constraints = Sorted(Constraints),
         Indexes = Indexes.Select(WithoutCredentials).Distinct(StringComparer.Ordinal).ToList(),
         FindLinks = FindLinks.Select(WithoutCredentials).Distinct(StringComparer.Ordinal).ToList(),
+        IndexPins = Sorted(IndexPins.Select(WithoutCredentials)),
         Resolution = Resolution,
         Prerelease = Prerelease,
         Forks = Sorted(Forks),
@@ -72,7 +76,7 @@ public sealed class LockManifest
         {
             SchemaVersion = SchemaVersion, RequiresPython = RequiresPython, Environments = Environments, Requirements = Requirements,
             Extras = Extras, DependencyGroups = DependencyGroups, Constraints = Constraints, Indexes = Indexes,
-            FindLinks = FindLinks, Resolution = Resolution, Prerelease = Prerelease, Forks = forks.OrderBy(f => f, StringComparer.Ordinal).ToList(),
+            FindLinks = FindLinks, IndexPins = IndexPins, Resolution = Resolution, Prerelease = Prerelease, Forks = forks.OrderBy(f => f, StringComparer.Ordinal).ToList(),
         };
     }
 
@@ -109,6 +113,7 @@ public sealed class LockManifest
         }
 
         CompareSets(changes, "find-links", recorded.FindLinks, current.FindLinks);
+        CompareRequirements(changes, "index pin of", recorded.IndexPins, current.IndexPins);
         CompareValue(changes, "resolution strategy", recorded.Resolution, current.Resolution);
         CompareValue(changes, "pre-release policy", recorded.Prerelease, current.Prerelease);
         return changes;

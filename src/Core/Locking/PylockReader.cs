@@ -438,6 +438,7 @@ public static class PylockReader
                 Constraints = StringArray(table, "constraints"),
                 Indexes = StringArray(table, "indexes"),
                 FindLinks = StringArray(table, "find-links"),
+                IndexPins = StringArray(table, "index-pins"),
                 Resolution = OptionalString(table, "resolution") ?? ResolverOptionNames.Name(ResolverOptionNames.DefaultStrategy),
                 Prerelease = OptionalString(table, "prerelease") ?? ResolverOptionNames.Name(ResolverOptionNames.DefaultPrerelease),
                 Forks = StringArray(table, "forks"),

@@ -246,6 +246,12 @@ public static class PylockWriter
         table["constraints"] = Strings(manifest.Constraints);
         table["indexes"] = Strings(manifest.Indexes);
         table["find-links"] = Strings(manifest.FindLinks);
+        if (manifest.IndexPins.Count > 0)
+        {
+            // Only when there are pins: locks without them keep their bytes.
+            table["index-pins"] = Strings(manifest.IndexPins);
+        }
+
         table["resolution"] = manifest.Resolution;
         table["prerelease"] = manifest.Prerelease;
         table["forks"] = Strings(manifest.Forks);

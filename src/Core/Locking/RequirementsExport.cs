@@ -54,6 +54,14 @@ public static class RequirementsExport
             text.Append("--find-links ").Append(folder.IndexOfAny([' ', '\t', '"', '\'', '#']) < 0 ? folder : "\"" + folder.Replace("\"", "\\\"") + "\"").Append('\n');
         }
 
+        // Entries pinned to an index the lock does not search by default (PyTorch's CUDA index): pip must be told of it.
+        // The exact versions and hashes keep another index's copy out, whatever pip merges.
+        var searched = new HashSet<string>(lockFile.Manifest?.Indexes ?? [], StringComparer.Ordinal);
+        foreach (var index in packages.Select(p => p.Package.Index).OfType<string>().Where(index => !searched.Contains(index)).Distinct(StringComparer.Ordinal).OrderBy(index => index, StringComparer.Ordinal))
+        {
+            text.Append("--extra-index-url ").Append(index).Append('\n');
+        }
+
         foreach (var (package, marker) in packages)
         {
             text.Append(package.Name).Append("==").Append(package.Version);

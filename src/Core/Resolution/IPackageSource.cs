@@ -13,6 +13,9 @@ public interface IPackageSource
     /// <summary>Every file of the project, or null when no configured source has it.</summary>
     Task<ProjectListing?> GetListingAsync(PackageName name, CancellationToken cancellationToken);
 
+    /// <summary>Every file of the project on this one index (a pin names it), or null when that index does not have it.</summary>
+    Task<ProjectListing?> GetListingFromAsync(PackageName name, Uri index, CancellationToken cancellationToken);
+
     /// <summary>The core metadata of one distribution file.</summary>
     Task<CoreMetadata> GetMetadataAsync(DistributionFile file, CancellationToken cancellationToken);
 }
@@ -33,6 +36,18 @@ public sealed class IndexPackageSource : IPackageSource
         try
         {
             return await _client.GetProjectAsync(name, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PythonEnvException e) when (e.Code == DiagnosticCodes.PackageNotFound)
+        {
+            return null;
+        }
+    }
+
+    public async Task<ProjectListing?> GetListingFromAsync(PackageName name, Uri index, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _client.GetProjectFromAsync(name, index, cancellationToken).ConfigureAwait(false);
         }
         catch (PythonEnvException e) when (e.Code == DiagnosticCodes.PackageNotFound)
         {

@@ -118,6 +118,14 @@ internal sealed class MarkerScope
             }
         }
 
+        parts = Cut(cuts);
+        return parts.Count > 1;
+    }
+
+    /// <summary>The fork cut by each marker and its negation, keeping the parts that can hold.</summary>
+    public List<MarkerExpression> Cut(IEnumerable<MarkerExpression> cuts)
+    {
+        var parts = new List<MarkerExpression> { Fork };
         foreach (var cut in cuts)
         {
             if (!cut.TryNot(out var outside))
@@ -130,7 +138,7 @@ internal sealed class MarkerScope
                 .ToList();
         }
 
-        return parts.Count > 1;
+        return parts;
     }
 
     internal static bool Evaluate(MarkerExpression marker, MarkerEnvironment environment, IEnumerable<string> extras)

@@ -262,6 +262,7 @@ internal sealed class PythonDependencyProvider : IDependencyProvider<ResolverPac
     private List<KeyValuePair<ResolverPackage, VersionSet>> Dependencies(IEnumerable<Requirement> requirements, string? extra, PackageName? depender, Pep440Version? dependerVersion = null)
     {
         var active = requirements.Where(requirement => _scope.Includes(requirement.Marker, extra)).ToList();
+        SplitAlongPins(active);
         if (depender is not null && dependerVersion is not null)
         {
             active.ForEach(requirement => StartListing(requirement.PackageName));
@@ -304,6 +305,27 @@ internal sealed class PythonDependencyProvider : IDependencyProvider<ResolverPac
     }
 
     /// <summary>
+    /// A package pinned to different indexes under markers that divide the fork is listed only once the fork is cut
+    /// along them: each part then asks one index, and the lock gets one entry per index.
+    /// </summary>
+    private void SplitAlongPins(List<Requirement> active)
+    {
+        var cuts = active.SelectMany(requirement => _options.Routes.Cuts(requirement.PackageName, _scope)).Distinct().ToList();
+        if (cuts.Count == 0)
+        {
+            return;
+        }
+
+        if (!_mayFork)
+        {
+            throw new PythonEnvException(DiagnosticCodes.NoSolution,
+                $"The resolution was split into too many parts to cut it along the index pins of {string.Join(", ", active.Where(r => _options.Routes.Cuts(r.PackageName, _scope).Count > 0).Select(r => r.PackageName).Distinct())} where {_scope.Fork}. Narrow PythonEnvironments, or pin with fewer distinct markers.");
+        }
+
+        throw new ForkRequiredException(_scope.Cut(cuts));
+    }
+
+    /// <summary>
     /// A dependency whose marker may hold in the fork only where the algebra cannot decide it
     /// (<c>legacy-helper; platform_release &lt; "2.6"</c>) and that cannot be met is left out with a PYENV2005
     /// warning: failing the lock for what is almost never needed would be worse. Decidable markers still fail.
@@ -322,7 +344,7 @@ internal sealed class PythonDependencyProvider : IDependencyProvider<ResolverPac
             set = set.Intersect(constraint);
         }
 
-        var unmet = Project(name) is not { } project ? $"{name} is on no configured index"
+        var unmet = Project(name) is not { } project ? MissingText(name)
             : project.Candidates.Any(candidate => set.Contains(candidate.Version) && IsAllowed(name, candidate)) ? null
             : $"no usable version of {name}{(set.IsFull ? "" : FormatSet(set))} is available";
         if (unmet is null)
@@ -344,6 +366,9 @@ internal sealed class PythonDependencyProvider : IDependencyProvider<ResolverPac
 
     internal Uri IndexOf(PackageName name) => Project(name)!.Listing.IndexUrl;
 
+    /// <summary>For messages about a pinned package: <c> from index 'pytorch-cu121' (...), which torch is pinned to at ...</c>; empty when not pinned here.</summary>
+    internal string PinNote(PackageName name) => _options.Routes.For(name, _scope) is { } route ? " from " + route.Describe() : "";
+
     private Task<CoreMetadata> MetadataTask(PackageName name, Candidate candidate) =>
         _metadata.GetOrAdd((name, candidate.Version), _ => new Lazy<Task<CoreMetadata>>(() =>
             _source.GetMetadataAsync(candidate.MetadataFile, _cancellationToken))).Value;
@@ -359,7 +384,9 @@ internal sealed class PythonDependencyProvider : IDependencyProvider<ResolverPac
 
     private async Task<ProjectData?> LoadProjectAsync(PackageName name)
     {
-        var listing = await _source.GetListingAsync(name, _cancellationToken).ConfigureAwait(false);
+        var listing = _options.Routes.For(name, _scope) is { } route
+            ? await _source.GetListingFromAsync(name, route.Index, _cancellationToken).ConfigureAwait(false)
+            : await _source.GetListingAsync(name, _cancellationToken).ConfigureAwait(false);
         return listing is null ? null : new ProjectData(listing, Candidates(name, listing));
     }
 
@@ -455,13 +482,14 @@ internal sealed class PythonDependencyProvider : IDependencyProvider<ResolverPac
     {
         if (IsMissing(package.Name!))
         {
-            return $"{package.Name} is on no configured index";
+            return MissingText(package.Name!);
         }
 
         var reasons = Exclusions(package.Name!, set);
+        var pin = PinNote(package.Name!);
         return reasons.Count == 0
-            ? $"no version of {FormatTerm(package, set)} is published"
-            : $"no usable version of {FormatTerm(package, set)} is available ({string.Join("; ", reasons)})";
+            ? $"no version of {FormatTerm(package, set)} is published{pin}"
+            : $"no usable version of {FormatTerm(package, set)} is available{pin} ({string.Join("; ", reasons)})";
     }
 
     /// <summary>Why the published versions in <paramref name="set"/> cannot be used, grouped by reason: <c>attrs 23.1.0, 23.2.0 require Python &gt;=3.9, but ...</c>.</summary>
@@ -556,7 +584,11 @@ internal sealed class PythonDependencyProvider : IDependencyProvider<ResolverPac
 
     public string FormatUnavailable(ResolverPackage package, VersionSet set, string reason) => $"{FormatTerm(package, set)} {reason}";
 
-    public string? FormatMissingClause(ResolverPackage package, VersionSet set) => IsMissing(package.Name!) ? "which is on no configured index" : null;
+    public string? FormatMissingClause(ResolverPackage package, VersionSet set) =>
+        !IsMissing(package.Name!) ? null : _options.Routes.For(package.Name!, _scope) is { } route ? "which is not on " + route.Describe() : "which is on no configured index";
+
+    private string MissingText(PackageName name) =>
+        _options.Routes.For(name, _scope) is { } route ? $"{name} is not on {route.Describe()}" : $"{name} is on no configured index";
 
     internal sealed record ProjectData(ProjectListing Listing, List<Candidate> Candidates);
 

@@ -241,7 +241,8 @@ public sealed class PythonResolver
     /// </summary>
     private static ResolutionResult Merge(IReadOnlyList<Solved> parts, MarkerExpression universe, VersionSet python, IReadOnlyList<RootRequirement> requirements, SkippedVersions skipped)
     {
-        var entries = new Dictionary<(PackageName, Pep440Version), Entry>();
+        // Keyed by index too: the same version pinned to two indexes under disjoint markers is two entries.
+        var entries = new Dictionary<(PackageName, Pep440Version, Uri), Entry>();
         foreach (var part in parts)
         {
             var flow = new MarkerFlow(part);
@@ -272,10 +273,11 @@ public sealed class PythonResolver
                 }
 
                 var version = part.Pins[name];
-                if (!entries.TryGetValue((name, version), out var entry))
+                var key = (name, version, part.Provider.IndexOf(name));
+                if (!entries.TryGetValue(key, out var entry))
                 {
                     entry = new Entry(part.Provider, name, version);
-                    entries.Add((name, version), entry);
+                    entries.Add(key, entry);
                 }
 
                 entry.Markers.Add(marker);
@@ -289,6 +291,7 @@ public sealed class PythonResolver
             .Select(entry => entry.ToPackage(universe, python, entry.WholeForks == parts.Count, selection))
             .OrderBy(package => package.Name.Normalized, StringComparer.Ordinal)
             .ThenBy(package => package.Version)
+            .ThenBy(package => package.Index.AbsoluteUri, StringComparer.Ordinal)
             .ToList();
         // Forks are worth recording only where they chose differently; identical parts (a divergence that went
         // away since the last lock) are dropped, so the next resolution starts whole again.
@@ -447,7 +450,7 @@ public sealed class PythonResolver
             if (_provider.Installable.Missing(Name, Version, candidate.Files, where, selection.Extras, selection.Groups) is { } missing)
             {
                 throw new PythonEnvException(DiagnosticCodes.NoSolution,
-                    $"{Name} {Version} is needed {(marker is null ? "everywhere the lock covers" : "where " + marker)}, but it has no file that installs on {missing.Name} " +
+                    $"{Name} {Version}{_provider.PinNote(Name)} is needed {(marker is null ? "everywhere the lock covers" : "where " + marker)}, but it has no file that installs on {missing.Name} " +
                     $"(files: {string.Join(", ", candidate.Files.Select(f => f.Filename))}). Require a version of {Name} that has one, allow builds from sdists (PythonNoBuild=false), or narrow PythonEnvironments.");
             }
 

@@ -82,6 +82,9 @@ public sealed class ResolverOptions
     /// <summary>With <see cref="Environment"/>: only wheels these tags admit (null: any wheel; sdists always qualify unless <see cref="NoBuild"/>).</summary>
     public PlatformTags? Tags { get; init; }
 
+    /// <summary>Which index serves which package (pins); packages without a pin are searched on the configured indexes in order.</summary>
+    public IndexRoutes Routes { get; init; } = IndexRoutes.None;
+
     /// <summary>Versions to prefer, normally the existing lock's entries (with their markers, so each fork prefers its own entry).</summary>
     public IReadOnlyList<Preference> Preferences { get; init; } = [];
 

@@ -52,6 +52,15 @@ public sealed class LockRequest
     /// <summary>Messages worth one line at normal verbosity (requires-python taken from the interpreter).</summary>
     public Action<string> Note { get; init; } = _ => { };
 
+    /// <summary><c>PythonTorchBackend</c>: <c>cpu</c>, <c>cu121</c>, ... or <c>auto</c> (see <see cref="TorchBackend"/>); null or empty: none.</summary>
+    public string? TorchBackend { get; init; }
+
+    /// <summary><c>PythonTorchIndexUrl</c>: where PyTorch's per-backend indexes are (null: download.pytorch.org/whl).</summary>
+    public string? TorchIndexUrl { get; init; }
+
+    /// <summary>Reads environment variables (the stated NVIDIA driver version for <c>auto</c>); default the process's.</summary>
+    public Func<string, string?> ReadEnvironment { get; init; } = System.Environment.GetEnvironmentVariable;
+
     /// <summary>PEP 751 <c>created-by</c>: the name of the tool that made the lock.</summary>
     public string CreatedBy { get; init; } = PylockFile.ToolName;
 
@@ -91,7 +100,8 @@ public static class LockWorkflow
         }
 
         var environments = EnvironmentMarkers(request.Environments);
-        var indexes = WithDeclaredIndexes(index, declarations);
+        var sources = Sources(WithDeclaredIndexes(index, declarations), declarations, request);
+        var indexes = sources.Options;
         var roots = declarations.Requirements.Select(Root)
             .Concat(declarations.Extras.OrderBy(e => e.Key, StringComparer.Ordinal).SelectMany(e => e.Value.Select(r => Root(r) with { Extra = e.Key })))
             .ToList();
@@ -106,7 +116,7 @@ public static class LockWorkflow
         var interpreter = new BuildInterpreter(request, indexes, cancellationToken);
         var derived = LockRequiresPython.Derive(declarations.RequiresPython, request.PythonVersion, ProjectDirectory(request), existing?.Manifest?.RequiresPython,
             () => interpreter.Find(requiresPython: null));
-        var manifest = Manifest(declarations, indexes, request, derived.Specifiers);
+        var manifest = Manifest(declarations, indexes, request, derived.Specifiers, sources.Routes);
         var requiresPython = derived.Set;
 
         var drift = Drift(existing, manifest, roots, constraints, PythonResolver.Universe(requiresPython, environments),
@@ -139,6 +149,7 @@ public static class LockWorkflow
             Prerelease = request.Prerelease,
             Preferences = Preferences(existing),
             Environments = environments,
+            Routes = sources.Routes,
             Forks = (existing?.Manifest?.Forks ?? []).Select(fork => MarkerExpression.TryParse(fork, out var marker) ? marker : null).OfType<MarkerExpression>().ToList(),
             UpgradeAll = upgradeAll,
             Upgrade = upgrade,
@@ -176,7 +187,7 @@ public static class LockWorkflow
 
     /// <summary>The manifest the declarations stand for, normalized as it is recorded in the lock.</summary>
     /// <param name="requiresPython">The lock's requires-python (<see cref="LockRequiresPython"/>); null: the declared one.</param>
-    public static LockManifest Manifest(ProjectDeclarations declarations, IndexClientOptions index, LockRequest request, string? requiresPython = null)
+    public static LockManifest Manifest(ProjectDeclarations declarations, IndexClientOptions index, LockRequest request, string? requiresPython = null, IndexRoutes? routes = null)
     {
         requiresPython ??= declarations.RequiresPython;
         return new LockManifest
@@ -192,6 +203,7 @@ public static class LockWorkflow
             // Local folders relative to the lock, as its files are: a lock committed with its wheels stays valid in every clone.
             Indexes = index.IndexUrls.Select(url => LockPaths.Portable(url.AbsoluteUri, LockDirectory(request))).ToList(),
             FindLinks = index.FindLinks.Select(link => LockPaths.Portable(link, LockDirectory(request))).ToList(),
+            IndexPins = (routes ?? IndexRoutes.None).All.Select(route => route.ManifestText(url => LockPaths.Portable(url, LockDirectory(request)))).ToList(),
             Resolution = ResolverOptionNames.Name(request.Resolution),
             Prerelease = ResolverOptionNames.Name(request.Prerelease),
         }.Normalize();
@@ -366,6 +378,19 @@ public static class LockWorkflow
         }
 
         return lines;
+    }
+
+    /// <summary>The named indexes and pins placed among the index options, with <c>PythonTorchBackend</c>'s pins (its <c>auto</c> choice said once).</summary>
+    private static SourceMapping Sources(IndexClientOptions index, ProjectDeclarations declarations, LockRequest request)
+    {
+        string? backend = null;
+        if (!string.IsNullOrWhiteSpace(request.TorchBackend))
+        {
+            backend = Index.TorchBackend.Resolve(request.TorchBackend!.Trim().ToLowerInvariant(), request.ReadEnvironment, out var why);
+            request.Note(why);
+        }
+
+        return SourceMapping.Build(index, declarations.Indexes, declarations.Pins, backend, request.TorchIndexUrl, request.ProjectDirectory ?? LockDirectory(request));
     }
 
     /// <summary>The index options with those requirements files declare (a file's <c>--index-url</c> replaces the default one).</summary>

@@ -122,6 +122,7 @@ public static class SyncWorkflow
         }
         var summary = $"{result.Summary} (total {clock.Elapsed.TotalMilliseconds:0} ms, Python {interpreter.Version})";
         (result.UpToDate ? request.Note : request.Log)(summary);
+        request.Note($"where the time went: {result.Phases}");
 
         var hostValues = new Dictionary<string, string>
         {

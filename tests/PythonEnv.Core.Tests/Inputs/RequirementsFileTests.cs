@@ -43,6 +43,22 @@ public sealed class RequirementsFileTests : IDisposable
     }
 
     [TestMethod]
+    public void A_per_requirement_index_option_pins_the_package_with_its_marker()
+    {
+        var path = Write("requirements.in", """
+            torch==2.2.0 ; sys_platform != "darwin" --index pytorch-cu121
+            torch==2.2.0 ; sys_platform == "darwin" --index=pytorch-cpu
+            numpy --hash=sha256:0123
+            """);
+        var file = RequirementsFile.Load(path);
+
+        CollectionAssert.AreEqual(
+            new[] { "torch pytorch-cu121 sys_platform != \"darwin\" 1", "torch pytorch-cpu sys_platform == \"darwin\" 2" },
+            file.Pins.Select(p => $"{p.Package} {p.Index} {p.Marker} {p.Location.Line}").ToArray());
+        Assert.AreEqual(3, file.Requirements.Count);
+    }
+
+    [TestMethod]
     public void Includes_constraints_and_index_options_resolve_relative_to_the_including_file()
     {
         Write("sub/base.txt", "six==1.16.0\n");

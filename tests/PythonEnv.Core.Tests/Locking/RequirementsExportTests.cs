@@ -65,6 +65,30 @@ public sealed class RequirementsExportTests
     }
 
     [TestMethod]
+    public void An_entry_from_a_pinned_index_names_that_index_for_pip()
+    {
+        var cuda = Package("torch", "2.2.0+cu121", "sys_platform != 'darwin'", "tc");
+        var numpy = Package("numpy", "1.26.4", null, "nn");
+        var pinned = new PylockFile
+        {
+            CreatedBy = "test",
+            RequiresPython = ">=3.10",
+            Packages =
+            [
+                new LockedPackage { Name = cuda.Name, Version = cuda.Version, Marker = cuda.Marker, Wheels = cuda.Wheels, Index = "https://download.pytorch.org/whl/cu121/" },
+                new LockedPackage { Name = numpy.Name, Version = numpy.Version, Wheels = numpy.Wheels, Index = "https://pypi.org/simple/" },
+            ],
+            Manifest = new LockManifest { Indexes = ["https://pypi.org/simple/"] },
+        };
+
+        var text = RequirementsExport.Write(pinned);
+
+        StringAssert.Contains(text, "--extra-index-url https://download.pytorch.org/whl/cu121/\n");
+        Assert.IsFalse(text.Contains("--extra-index-url https://pypi.org", System.StringComparison.Ordinal), text);
+        StringAssert.Contains(text, "torch==2.2.0+cu121 ; sys_platform != \"darwin\"");
+    }
+
+    [TestMethod]
     public void An_extra_the_lock_does_not_have_is_an_error()
     {
         var error = Assert.ThrowsExactly<PythonEnv.Diagnostics.PythonEnvException>(() => LockSelection.KnownExtras(Lock, ["gui"], "PythonExportExtras", "/repo/pylock.toml"));

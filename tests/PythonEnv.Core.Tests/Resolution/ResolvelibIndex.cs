@@ -56,6 +56,10 @@ internal sealed class ResolvelibIndex : IPackageSource
 
     public int VersionCount => _projects.Values.Sum(v => v.Count);
 
+    /// <summary>This frozen index is the only one: a pin to any other has nothing.</summary>
+    public Task<ProjectListing?> GetListingFromAsync(PackageName name, Uri index, CancellationToken cancellationToken) =>
+        index.Equals(IndexUrl) ? GetListingAsync(name, cancellationToken) : Task.FromResult<ProjectListing?>(null);
+
     public Task<ProjectListing?> GetListingAsync(PackageName name, CancellationToken cancellationToken)
     {
         if (!_projects.TryGetValue(name.Normalized, out var versions))
