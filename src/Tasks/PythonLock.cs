@@ -51,7 +51,7 @@ public sealed class PythonLock : PythonIndexTask
     public string? RequiresPython { get; set; }
     public string? PythonVersion { get; set; }
     public string? PythonInterpreter { get; set; }
-    public bool NoBuild { get; set; }
+    public string? NoBuild { get; set; }
     public string? Environments { get; set; }
     public string? Resolution { get; set; }
     public string? Prerelease { get; set; }
@@ -92,7 +92,7 @@ public sealed class PythonLock : PythonIndexTask
             PythonVersion = PythonVersion,
             ProjectDirectory = ProjectDirectory,
             PythonInterpreter = string.IsNullOrWhiteSpace(PythonInterpreter) ? null : PythonInterpreter,
-            NoBuild = NoBuild,
+            NoBuild = PythonProperties.Boolean(PythonProperties.NoBuildName, NoBuild),
             TorchBackend = PythonProperties.TorchBackend(TorchBackend),
             TorchIndexUrl = string.IsNullOrWhiteSpace(TorchIndexUrl) ? null : TorchIndexUrl,
             InterpreterSource = PythonProperties.InterpreterSource(InterpreterSource),

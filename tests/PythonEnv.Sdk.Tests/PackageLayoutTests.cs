@@ -22,6 +22,12 @@ public sealed class PackageLayoutTests : SdkTest
     [DataRow("Sdk/Sdk.targets")]
     [DataRow("build/PythonEnv.Sdk.props")]
     [DataRow("build/PythonEnv.Sdk.targets")]
+    [DataRow("build/PythonEnv.Sdk.Settings.targets")]
+    [DataRow("build/PythonEnv.Sdk.BuildGraph.targets")]
+    [DataRow("build/PythonEnv.Sdk.Validation.targets")]
+    [DataRow("build/PythonEnv.Sdk.Lock.targets")]
+    [DataRow("build/PythonEnv.Sdk.Sync.targets")]
+    [DataRow("build/PythonEnv.Sdk.SyncState.targets")]
     [DataRow("build/PythonEnv.Sdk.Hosts.targets")]
     [DataRow("build/PythonEnv.Sdk.Commands.targets")]
     [DataRow("build/PythonEnv.Sdk.Indexes.targets")]
@@ -40,14 +46,27 @@ public sealed class PackageLayoutTests : SdkTest
     [DataRow("tasks/netstandard2.0/PythonEnv.Core.dll")]
     [DataRow("tasks/netstandard2.0/Tomlyn.dll")]
     [DataRow("tasks/netstandard2.0/System.Text.Json.dll")]
-    public void ContainsEntry(string entry)
+    public void Contains_entry(string entry)
     {
         using var package = ZipFile.OpenRead(PackagePath);
         Assert.IsNotNull(package.GetEntry(entry), $"{entry} is missing from {PackagePath}");
     }
 
     [TestMethod]
-    public void IsADevelopmentDependencyWithNothingThatFlowsToConsumers()
+    public void Holds_every_file_the_targets_import()
+    {
+        using var package = ZipFile.OpenRead(PackagePath);
+        using var targets = package.GetEntry("build/PythonEnv.Sdk.targets")!.Open();
+        var imports = XDocument.Load(targets).Root!.Elements("Import").Select(import => import.Attribute("Project")!.Value).ToList();
+        Assert.IsTrue(imports.Count > 1, "build/PythonEnv.Sdk.targets imports one file per concern");
+        foreach (var import in imports)
+        {
+            Assert.IsNotNull(package.GetEntry("build/" + import), $"build/PythonEnv.Sdk.targets imports {import}, which is missing from {PackagePath}");
+        }
+    }
+
+    [TestMethod]
+    public void Is_a_development_dependency_with_nothing_that_flows_to_consumers()
     {
         using var package = ZipFile.OpenRead(PackagePath);
         Assert.IsFalse(package.Entries.Any(e => e.FullName.StartsWith("lib/", StringComparison.Ordinal) || e.FullName.StartsWith("ref/", StringComparison.Ordinal)));
@@ -69,7 +88,7 @@ public sealed class PackageLayoutTests : SdkTest
     [TestMethod]
     [DataRow("net8.0")]
     [DataRow("netstandard2.0")]
-    public void TaskFolderCarriesEveryDependency(string framework)
+    public void Task_folder_carries_every_dependency(string framework)
     {
         var folder = Path.Combine(TestDirectory, framework);
         using (var package = ZipFile.OpenRead(PackagePath))
@@ -104,7 +123,7 @@ public sealed class PackageLayoutTests : SdkTest
     }
 
     [TestMethod]
-    public void NetStandardTaskFolderWorksOnItsOwn()
+    public void Net_standard_task_folder_works_on_its_own()
     {
         // The folder Visual Studio's MSBuild (.NET Framework) loads, exercised here by forcing it.
         var project = NewProject(SdkUsage.SdkElement, """

@@ -10,7 +10,7 @@ namespace PythonEnv.Sdk.Tests;
 public sealed class PythonOnlyProjectTests : SdkTest
 {
     [TestMethod]
-    public void RestoresBuildsAndCleansAsAProjFile()
+    public void Restores_builds_and_cleans_as_a_proj_file()
     {
         // No index here, so no lock (PythonLockTests cover locking).
         var project = NewProject(SdkUsage.ProjectSdk, """

@@ -19,7 +19,7 @@ public sealed class ThreeWaysTests : SdkTest
     [DataRow(SdkUsage.SdkElement)]
     [DataRow(SdkUsage.PackageReference)]
     [DataRow(SdkUsage.ProjectSdk)]
-    public void InvalidVersionFailsWithPyenv1001NamingTheItem(SdkUsage usage)
+    public void Invalid_version_fails_with_PYENV1001_naming_the_item(SdkUsage usage)
     {
         var project = NewProject(usage, InvalidVersion);
 
@@ -39,7 +39,7 @@ public sealed class ThreeWaysTests : SdkTest
     [DataRow(SdkUsage.SdkElement)]
     [DataRow(SdkUsage.PackageReference)]
     [DataRow(SdkUsage.ProjectSdk)]
-    public void EachInvalidDeclarationIsReportedAtItsLine(SdkUsage usage)
+    public void Each_invalid_declaration_is_reported_at_its_line(SdkUsage usage)
     {
         var project = NewProject(usage, """
             <ItemGroup>
@@ -75,7 +75,7 @@ public sealed class ThreeWaysTests : SdkTest
     [DataRow(SdkUsage.SdkElement)]
     [DataRow(SdkUsage.PackageReference)]
     [DataRow(SdkUsage.ProjectSdk)]
-    public void ValidDeclarationsBuildSilently(SdkUsage usage)
+    public void Valid_declarations_build_silently(SdkUsage usage)
     {
         // Validation only: no index here, so no lock (PythonLockTests cover locking).
         var project = NewProject(usage, """
@@ -102,7 +102,7 @@ public sealed class ThreeWaysTests : SdkTest
     [DataRow(SdkUsage.SdkElement)]
     [DataRow(SdkUsage.PackageReference)]
     [DataRow(SdkUsage.ProjectSdk)]
-    public void DesignTimeBuildDoesNothing(SdkUsage usage)
+    public void Design_time_build_does_nothing(SdkUsage usage)
     {
         var project = NewProject(usage, InvalidVersion);
 
@@ -117,7 +117,7 @@ public sealed class ThreeWaysTests : SdkTest
     [DataRow(SdkUsage.SdkElement)]
     [DataRow(SdkUsage.PackageReference)]
     [DataRow(SdkUsage.ProjectSdk)]
-    public void MultiTargetedProjectReportsEachProblemOnce(SdkUsage usage)
+    public void Multi_targeted_project_reports_each_problem_once(SdkUsage usage)
     {
         // net8.0 besides the SDK's own framework: its targeting pack is restored from nuget.org once per run.
         var project = NewProject(usage, $"""
@@ -140,7 +140,7 @@ public sealed class ThreeWaysTests : SdkTest
     [DataRow(SdkUsage.SdkElement)]
     [DataRow(SdkUsage.PackageReference)]
     [DataRow(SdkUsage.ProjectSdk)]
-    public void LockModeDefaultsToLockedOnlyInContinuousIntegration(SdkUsage usage)
+    public void Lock_mode_defaults_to_locked_only_in_continuous_integration(SdkUsage usage)
     {
         var project = NewProject(usage, "");
         // Restore first: a PackageReference's props and targets are only imported once restore wrote them.

@@ -37,25 +37,25 @@ public sealed class ItemLocatorTests
     }
 
     [TestMethod]
-    public void PointsAtTheAttributeThatIsWrong() => Assert.AreEqual((3, 39), Find("PythonPackage", "requests", "Version"));
+    public void Points_at_the_attribute_that_is_wrong() => Assert.AreEqual((3, 39), Find("PythonPackage", "requests", "Version"));
 
     [TestMethod]
-    public void PointsAtTheElementForTheName() => Assert.AreEqual((3, 5), Find("PythonPackage", "requests", "Include"));
+    public void Points_at_the_element_for_the_name() => Assert.AreEqual((3, 5), Find("PythonPackage", "requests", "Include"));
 
     [TestMethod]
-    public void FindsOneNameOfSeveralAndAnAttributeOnAnotherLine() => Assert.AreEqual((5, 20), Find("PythonPackage", "scipy", "Marker"));
+    public void Finds_one_name_of_several_and_an_attribute_on_another_line() => Assert.AreEqual((5, 20), Find("PythonPackage", "scipy", "Marker"));
 
     [TestMethod]
-    public void TellsItemTypesApart() => Assert.AreEqual((9, 5), Find("PythonConstraint", "requests", "Include"));
+    public void Tells_item_types_apart() => Assert.AreEqual((9, 5), Find("PythonConstraint", "requests", "Include"));
 
     [TestMethod]
     [DataRow("PythonPackage", "twice")]
     [DataRow("PythonPackage", "expanded-from-a-property")]
     [DataRow("PythonConstraint", "numpy")]
-    public void GivesNoPositionRatherThanAGuess(string itemType, string include) => Assert.AreEqual((0, 0), Find(itemType, include, "Version"));
+    public void Gives_no_position_rather_than_a_guess(string itemType, string include) => Assert.AreEqual((0, 0), Find(itemType, include, "Version"));
 
     [TestMethod]
-    public void MissingOrBrokenFilesGiveNoPosition()
+    public void Missing_or_broken_files_give_no_position()
     {
         Assert.AreEqual((0, 0), ItemLocator.Find(null, "PythonPackage", "requests", "Version"));
         Assert.AreEqual((0, 0), ItemLocator.Find("/nonexistent/App.csproj", "PythonPackage", "requests", "Version"));

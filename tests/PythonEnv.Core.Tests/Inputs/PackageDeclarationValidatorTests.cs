@@ -26,7 +26,7 @@ public sealed class PackageDeclarationValidatorTests
     }
 
     [TestMethod]
-    public void ValidDeclarationBecomesARequirement()
+    public void Valid_declaration_becomes_a_requirement()
     {
         var validation = Package("Requests", ">=2.31,<3", "socks, security", "sys_platform == 'linux'", "Dev_Tools");
 
@@ -42,7 +42,7 @@ public sealed class PackageDeclarationValidatorTests
     }
 
     [TestMethod]
-    public void NameAloneMeansAnyVersion()
+    public void Name_alone_means_any_version()
     {
         var validation = Package("numpy");
 
@@ -63,7 +63,7 @@ public sealed class PackageDeclarationValidatorTests
     [DataRow("2.31", "a bare version is not a PEP 440 specifier; write '==2.31' to pin it or '>=2.31' for a minimum.")]
     [DataRow("[1.0,2.0)", "NuGet version ranges are not PEP 440; write specifiers separated by ',' instead, e.g. '>=1.0,<2.0'.")]
     [DataRow(">=2; python_version < '3.8'", "a marker does not belong in Version; put it in Marker=\"...\" and keep Version to specifiers such as '>=2,<3'.")]
-    public void CommonVersionMistakesGetAFix(string version, string advice)
+    public void Common_version_mistakes_get_a_fix(string version, string advice)
     {
         var message = SingleError(Package("requests", version));
 
@@ -77,10 +77,10 @@ public sealed class PackageDeclarationValidatorTests
     [DataRow("==2.*")]
     [DataRow("!=2.0.1,>=2")]
     [DataRow("===2.0-custom")]
-    public void ValidSpecifierSetsPass(string version) => Assert.IsTrue(Package("requests", version).IsValid);
+    public void Valid_specifier_sets_pass(string version) => Assert.IsTrue(Package("requests", version).IsValid);
 
     [TestMethod]
-    public void OtherVersionErrorsCarryTheParsersReason()
+    public void Other_version_errors_carry_the_parsers_reason()
     {
         var message = SingleError(Package("requests", ">=2..0"));
 
@@ -91,7 +91,7 @@ public sealed class PackageDeclarationValidatorTests
     [TestMethod]
     [DataRow("requests>=2", "Include takes the name only; write Include=\"requests\" Version=\">=2\".")]
     [DataRow("requests[socks]", "Include takes the name only; write Include=\"requests\" Extras=\"socks\".")]
-    public void RequirementWrittenAsTheNameIsSplitIntoMetadata(string include, string advice)
+    public void Requirement_written_as_the_name_is_split_into_metadata(string include, string advice)
     {
         var message = SingleError(Package(include));
 
@@ -103,7 +103,7 @@ public sealed class PackageDeclarationValidatorTests
     [DataRow("-requests")]
     [DataRow("requests-")]
     [DataRow("réquests")]
-    public void InvalidNamesAreRejected(string name)
+    public void Invalid_names_are_rejected(string name)
     {
         var message = SingleError(Package(name));
 
@@ -111,7 +111,7 @@ public sealed class PackageDeclarationValidatorTests
     }
 
     [TestMethod]
-    public void EmptyExtrasAreIgnoredAndBadOnesNamed()
+    public void Empty_extras_are_ignored_and_bad_ones_named()
     {
         Assert.IsTrue(Package("requests", extras: "socks,,security;").IsValid);
 
@@ -121,7 +121,7 @@ public sealed class PackageDeclarationValidatorTests
     }
 
     [TestMethod]
-    public void InvalidMarkerIsReported()
+    public void Invalid_marker_is_reported()
     {
         var message = SingleError(Package("numpy", marker: "python_version >> '3.8'"));
 
@@ -129,7 +129,7 @@ public sealed class PackageDeclarationValidatorTests
     }
 
     [TestMethod]
-    public void InvalidGroupIsReported()
+    public void Invalid_group_is_reported()
     {
         var message = SingleError(Package("pytest", group: "dev tools"));
 
@@ -137,11 +137,11 @@ public sealed class PackageDeclarationValidatorTests
     }
 
     [TestMethod]
-    public void ConstraintNeedsAVersion() =>
+    public void Constraint_needs_a_version() =>
         StringAssert.StartsWith(SingleError(Constraint("urllib3")), "PythonConstraint \"urllib3\" has no Version");
 
     [TestMethod]
-    public void ConstraintTakesNoExtrasNorGroup()
+    public void Constraint_takes_no_extras_nor_group()
     {
         var validation = Constraint("urllib3", "<3", extras: "socks", group: "dev");
 
@@ -152,7 +152,7 @@ public sealed class PackageDeclarationValidatorTests
     }
 
     [TestMethod]
-    public void ConstraintWithMarkerIsValid()
+    public void Constraint_with_marker_is_valid()
     {
         var validation = Constraint("urllib3", "<2", marker: "python_version < '3.10'");
 
@@ -161,7 +161,7 @@ public sealed class PackageDeclarationValidatorTests
     }
 
     [TestMethod]
-    public void EveryProblemIsReportedOnItsOwn()
+    public void Every_problem_is_reported_on_its_own()
     {
         var validation = Package("requests", "=>2", "not valid", "os_name = 'nt'", "a b");
 

@@ -22,7 +22,7 @@ public sealed class ProjectDeclarationsTests
     }
 
     [TestMethod]
-    public void ItemsPyprojectAndRequirementsFilesCombine()
+    public void Items_pyproject_and_requirements_files_combine()
     {
         var folder = TempFolder();
         try
@@ -49,7 +49,7 @@ public sealed class ProjectDeclarationsTests
     }
 
     [TestMethod]
-    public void IncompatibleDuplicateNamesBothPlaces()
+    public void Incompatible_duplicate_names_both_places()
     {
         var folder = TempFolder();
         try
@@ -78,21 +78,21 @@ public sealed class ProjectDeclarationsTests
     [DataRow("<1.5", ">=2", "python_version < '3.10'", "python_version >= '3.10'", DisplayName = "disjoint Python versions")]
     [DataRow("<1.5", ">=2", "python_version < '3.8'", null, DisplayName = "one applies only below requires-python")]
     [DataRow("<1.5", ">=2", "os_name == 'nt'", "sys_platform == 'linux'", DisplayName = "correlated platform variables")]
-    public void DuplicatesThatCanBothHoldAreNotErrors(string first, string second, string? firstMarker, string? secondMarker)
+    public void Duplicates_that_can_both_hold_are_not_errors(string first, string second, string? firstMarker, string? secondMarker)
     {
         var declarations = ProjectDeclarations.Gather([Item("a", first, firstMarker), Item("a", second, secondMarker)], null, []);
         Assert.AreEqual(0, declarations.Errors.Count, string.Join("\n", declarations.Errors.Select(e => e.Message)));
     }
 
     [TestMethod]
-    public void DifferentGroupsMayDisagree()
+    public void Different_groups_may_disagree()
     {
         var declarations = ProjectDeclarations.Gather([Item("a", "<1.5"), Item("a", ">=2", group: "legacy")], null, []);
         Assert.AreEqual(0, declarations.Errors.Count);
     }
 
     [TestMethod]
-    public void OverlappingMarkersWithNoCommonVersionAreAnError()
+    public void Overlapping_markers_with_no_common_version_are_an_error()
     {
         var declarations = ProjectDeclarations.Gather([Item("a", "<1.5", "sys_platform == 'linux'"), Item("a", ">=2", "python_version >= '3.10'")], null, []);
         Assert.AreEqual(1, declarations.Errors.Count);

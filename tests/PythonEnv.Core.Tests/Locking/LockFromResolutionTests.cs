@@ -19,7 +19,7 @@ namespace PythonEnv.Core.Tests.Locking;
 public sealed class LockFromResolutionTests
 {
     [TestMethod]
-    public async Task UniversalLockForksByPlatformAndSatisfiesEveryEnvironment()
+    public async Task Universal_lock_forks_by_platform_and_satisfies_every_environment()
     {
         var requirements = new[] { Req("a>=2 ; sys_platform == 'linux'"), Req("a<2 ; sys_platform == 'darwin'"), Req("b") };
         var manifest = new LockManifest { RequiresPython = ">=3.12", Requirements = requirements.Select(r => r.Requirement.ToString()).ToList() };
@@ -57,7 +57,7 @@ public sealed class LockFromResolutionTests
     }
 
     [TestMethod]
-    public void TheVerifierFindsGapsAndOverlapsEverywhereTheLockCovers()
+    public void The_verifier_finds_gaps_and_overlaps_everywhere_the_lock_covers()
     {
         var lockFile = new PylockFile
         {
@@ -87,7 +87,7 @@ public sealed class LockFromResolutionTests
     }
 
     [TestMethod]
-    public async Task NoSolutionNamesTheDeclarationAndTheMissingPackage()
+    public async Task No_solution_names_the_declaration_and_the_missing_package()
     {
         var error = await WithIndex(
             index =>
@@ -105,7 +105,7 @@ public sealed class LockFromResolutionTests
     }
 
     [TestMethod]
-    public async Task LockedVersionsArePreferredUntilUpgraded()
+    public async Task Locked_versions_are_preferred_until_upgraded()
     {
         var requirements = new[] { Req("a") };
         var preferences = new[] { new Preference(PackageName.Parse("a"), Pep440Version.Parse("1.0")) };

@@ -22,60 +22,127 @@ public sealed class LockWorkflowTests
     private static ProjectDeclarations Declare(params (string Name, string? Version)[] packages) =>
         ProjectDeclarations.Gather(packages.Select(p => new PackageDeclaration(DeclarationKind.Package, p.Name) { Version = p.Version, File = "app.csproj" }), null, []);
 
-    [TestMethod]
-    public async Task UpdateWritesOnDriftOnlyAndLockedListsEveryDifference()
+    /// <summary>
+    /// An index with a 1.0 and 2.0, b 1.0 (which needs c) and c 1.0, and a folder whose lock Update mode made from
+    /// <c>a&lt;2</c> and <c>b</c>: the log of that first run and the lock's bytes.
+    /// </summary>
+    private sealed class Workflow : IAsyncDisposable
     {
-        await using var server = await TestIndexServer.StartAsync();
-        server.Publish(new PackageSpec("a", "1.0"));
-        server.Publish(new PackageSpec("a", "2.0"));
-        var b = new PackageSpec("b", "1.0");
-        b.RequiresDist.Add("c");
-        server.Publish(b);
-        server.Publish(new PackageSpec("c", "1.0"));
-        var folder = Path.Combine(Path.GetTempPath(), "pythonenv-workflow-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        try
+        private readonly TempFolder _folder = new();
+
+        private Workflow(TestIndexServer server)
         {
-            IndexClientOptions index = new IndexClientOptions { IndexUrls = [server.SimpleUrl], CacheDir = Path.Combine(folder, "cache"), RetryCount = 0 };
-            var lockPath = Path.Combine(folder, "pylock.toml");
-            var log = new List<string>();
-            LockRequest Request(LockMode mode) => new() { LockPath = lockPath, Mode = mode, Log = log.Add, CreatedBy = "test" };
-
-            var first = await Task.Run(() => LockWorkflow.Run(Declare(("a", "<2"), ("b", null)), index, Request(LockMode.Update)));
-            Assert.IsTrue(first.Written);
-            CollectionAssert.AreEqual(new[] { "+ a 1.0", "+ b 1.0", "+ c 1.0" }, log);
-            var bytes = File.ReadAllBytes(lockPath);
-
-            var again = await Task.Run(() => LockWorkflow.Run(Declare(("b", null), ("a", "<2")), index, Request(LockMode.Update)));
-            Assert.IsFalse(again.Written, "reordered declarations are not drift");
-            CollectionAssert.AreEqual(bytes, File.ReadAllBytes(lockPath));
-
-            var error = Assert.ThrowsExactly<PythonEnvException>(() => LockWorkflow.Run(Declare(("a", ">=2"), ("b", null), ("d", null)), index, Request(LockMode.Locked)));
-            Assert.AreEqual(DiagnosticCodes.LockOutOfDate, error.Code);
-            StringAssert.Contains(error.Message, "~ dependency a: a<2 -> a>=2");
-            StringAssert.Contains(error.Message, "+ dependency d");
-            StringAssert.Contains(error.Message, "a>=2 is not satisfied by the locked a 1.0" + Environment.NewLine);
-            StringAssert.Contains(error.Message, LockWorkflow.FixCommand);
-            Assert.IsTrue(error.Message.Split('\n').Length < 12, error.Message);
-            CollectionAssert.AreEqual(bytes, File.ReadAllBytes(lockPath), "Locked never writes");
-
-            log.Clear();
-            server.Publish(new PackageSpec("c", "2.0"));
-            index = new IndexClientOptions { IndexUrls = [server.SimpleUrl], CacheDir = Path.Combine(folder, "cache2"), RetryCount = 0 };
-            var relock = await Task.Run(() => LockWorkflow.Run(Declare(("a", ">=2"), ("b", null)), index, Request(LockMode.Update)));
-            Assert.IsTrue(relock.Written);
-            CollectionAssert.AreEqual(new[] { "~ a 1.0 -> 2.0" }, log, "c stays at its locked version");
-
-            log.Clear();
-            var upgrade = await Task.Run(() => LockWorkflow.Run(Declare(("a", ">=2"), ("b", null)), index,
-                new LockRequest { LockPath = lockPath, Log = log.Add, CreatedBy = "test", Upgrade = "c" }));
-            Assert.IsTrue(upgrade.Written);
-            CollectionAssert.AreEqual(new[] { "~ c 1.0 -> 2.0" }, log, "PythonUpgrade=c lifts c's preference only");
+            Server = server;
+            Index = new IndexClientOptions { IndexUrls = [server.SimpleUrl], CacheDir = _folder.Combine("cache"), RetryCount = 0 };
         }
-        finally
+
+        public TestIndexServer Server { get; }
+
+        public IndexClientOptions Index { get; private set; }
+
+        public string LockPath => _folder.Combine("pylock.toml");
+
+        public List<string> Log { get; } = [];
+
+        public byte[] FirstLock { get; private set; } = [];
+
+        public LockOutcome FirstRun { get; private set; } = null!;
+
+        public static async Task<Workflow> StartAsync()
         {
-            Directory.Delete(folder, recursive: true);
+            var server = await TestIndexServer.StartAsync();
+            server.Publish(new PackageSpec("a", "1.0"));
+            server.Publish(new PackageSpec("a", "2.0"));
+            var b = new PackageSpec("b", "1.0");
+            b.RequiresDist.Add("c");
+            server.Publish(b);
+            server.Publish(new PackageSpec("c", "1.0"));
+            var workflow = new Workflow(server);
+            workflow.FirstRun = await workflow.RunAsync(LockMode.Update, ("a", "<2"), ("b", null));
+            workflow.FirstLock = File.ReadAllBytes(workflow.LockPath);
+            return workflow;
         }
+
+        public LockRequest Request(LockMode mode = LockMode.Update, string? upgrade = null) =>
+            new() { LockPath = LockPath, Mode = mode, Log = Log.Add, CreatedBy = "test", Upgrade = upgrade };
+
+        public Task<LockOutcome> RunAsync(LockMode mode, params (string Name, string? Version)[] packages) =>
+            Task.Run(() => LockWorkflow.Run(Declare(packages), Index, Request(mode)));
+
+        /// <summary>Publishes c 2.0 and reads the index afresh (a new cache), as a later day's build would.</summary>
+        public void PublishNewerC()
+        {
+            Server.Publish(new PackageSpec("c", "2.0"));
+            Index = Index with { CacheDir = _folder.Combine("cache2") };
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _folder.Dispose();
+            await Server.DisposeAsync();
+        }
+    }
+
+    [TestMethod]
+    public async Task Update_writes_a_new_lock_and_logs_every_package_it_added()
+    {
+        await using var workflow = await Workflow.StartAsync();
+
+        Assert.IsTrue(workflow.FirstRun.Written);
+        CollectionAssert.AreEqual(new[] { "+ a 1.0", "+ b 1.0", "+ c 1.0" }, workflow.Log);
+    }
+
+    [TestMethod]
+    public async Task Reordered_declarations_are_not_drift_and_leave_the_lock_as_it_was()
+    {
+        await using var workflow = await Workflow.StartAsync();
+
+        var again = await workflow.RunAsync(LockMode.Update, ("b", null), ("a", "<2"));
+
+        Assert.IsFalse(again.Written, "reordered declarations are not drift");
+        CollectionAssert.AreEqual(workflow.FirstLock, File.ReadAllBytes(workflow.LockPath));
+    }
+
+    [TestMethod]
+    public async Task Locked_mode_lists_every_difference_as_PYENV3001_and_never_writes()
+    {
+        await using var workflow = await Workflow.StartAsync();
+
+        var error = await Assert.ThrowsExactlyAsync<PythonEnvException>(() => workflow.RunAsync(LockMode.Locked, ("a", ">=2"), ("b", null), ("d", null)));
+
+        Assert.AreEqual(DiagnosticCodes.LockOutOfDate, error.Code);
+        StringAssert.Contains(error.Message, "~ dependency a: a<2 -> a>=2");
+        StringAssert.Contains(error.Message, "+ dependency d");
+        StringAssert.Contains(error.Message, "a>=2 is not satisfied by the locked a 1.0" + Environment.NewLine);
+        StringAssert.Contains(error.Message, LockWorkflow.FixCommand);
+        Assert.IsTrue(error.Message.Split('\n').Length < 12, error.Message);
+        CollectionAssert.AreEqual(workflow.FirstLock, File.ReadAllBytes(workflow.LockPath), "Locked never writes");
+    }
+
+    [TestMethod]
+    public async Task A_relock_moves_only_what_the_changed_declaration_needs()
+    {
+        await using var workflow = await Workflow.StartAsync();
+        workflow.PublishNewerC();
+        workflow.Log.Clear();
+
+        var relock = await workflow.RunAsync(LockMode.Update, ("a", ">=2"), ("b", null));
+
+        Assert.IsTrue(relock.Written);
+        CollectionAssert.AreEqual(new[] { "~ a 1.0 -> 2.0" }, workflow.Log, "c stays at its locked version");
+    }
+
+    [TestMethod]
+    public async Task An_upgrade_of_one_package_lifts_only_its_preference()
+    {
+        await using var workflow = await Workflow.StartAsync();
+        workflow.PublishNewerC();
+        workflow.Log.Clear();
+
+        var upgrade = await Task.Run(() => LockWorkflow.Run(Declare(("a", "<2"), ("b", null)), workflow.Index, workflow.Request(upgrade: "c")));
+
+        Assert.IsTrue(upgrade.Written);
+        CollectionAssert.AreEqual(new[] { "~ c 1.0 -> 2.0" }, workflow.Log, "PythonUpgrade=c lifts c's preference only");
     }
 
     /// <summary>A folder holding a lock of a (latest 2.0, which needs b 1.0) that Update mode made, and the workflow to run there again.</summary>
@@ -115,7 +182,7 @@ public sealed class LockWorkflowTests
     }
 
     [TestMethod]
-    public async Task AHandEditedVersionIsRefusedInEveryModeAndTheEditIsNeverOverwritten()
+    public async Task A_hand_edited_version_is_refused_in_every_mode_and_the_edit_is_never_overwritten()
     {
         await using var server = await TestIndexServer.StartAsync();
         using var project = await Locked(server);
@@ -138,7 +205,7 @@ public sealed class LockWorkflowTests
     }
 
     [TestMethod]
-    public async Task PackagesSplitAroundTheToolTableAreNotDrift()
+    public async Task Packages_split_around_the_tool_table_are_not_drift()
     {
         await using var server = await TestIndexServer.StartAsync();
         using var project = await Locked(server);
@@ -158,7 +225,7 @@ public sealed class LockWorkflowTests
     }
 
     [TestMethod]
-    public async Task TheLockNamesTheToolThatMadeItAndKeepsTheIndexsUploadTime()
+    public async Task The_lock_names_the_tool_that_made_it_and_keeps_the_indexs_upload_time()
     {
         await using var server = await TestIndexServer.StartAsync();
         var uploaded = new DateTimeOffset(2024, 1, 1, 12, 34, 56, TimeSpan.Zero).AddTicks(1_234_560);
@@ -175,7 +242,7 @@ public sealed class LockWorkflowTests
     }
 
     [TestMethod]
-    public async Task ARelockReplacesTheLockWholeInsteadOfRewritingItInPlace()
+    public async Task A_relock_replaces_the_lock_whole_instead_of_rewriting_it_in_place()
     {
         await using var server = await TestIndexServer.StartAsync();
         using var project = await Locked(server);
@@ -193,7 +260,7 @@ public sealed class LockWorkflowTests
     }
 
     [TestMethod]
-    public void AWriteThatFailsMidwayLeavesTheOldLockWholeAndNoTemporaryFile()
+    public void A_write_that_fails_midway_leaves_the_old_lock_whole_and_no_temporary_file()
     {
         using var folder = new TempFolder();
         var lockPath = folder.Combine("pylock.toml");
@@ -210,7 +277,7 @@ public sealed class LockWorkflowTests
     }
 
     [TestMethod]
-    public void ALockThatCannotBeWrittenIsPYENV3003NotACrash()
+    public void A_lock_that_cannot_be_written_is_PYENV3003_not_a_crash()
     {
         using var folder = new TempFolder();
         var notAFolder = folder.Combine("file");

@@ -30,7 +30,7 @@ public sealed class PylockConsistencyTests
     }
 
     [TestMethod]
-    public void PackagesSplitAroundTheToolTableAreAllRead()
+    public void Packages_split_around_the_tool_table_are_all_read()
     {
         var text = Head
             + "[[packages]]\nname = \"a\"\nversion = \"1.0\"\n" + Wheel("a-1.0-py3-none-any.whl")
@@ -48,7 +48,7 @@ public sealed class PylockConsistencyTests
     }
 
     [TestMethod]
-    public void DottedKeysAndInlineTablesAreTheTablesTheyName()
+    public void Dotted_keys_and_inline_tables_are_the_tables_they_name()
     {
         var text = Head + "packages = [{name = \"a\", version = \"1.0\", wheels = [{url = \"https://x/a-1.0-py3-none-any.whl\", hashes.sha256 = \"" + Sha + "\"}]}]\n"
             + "tool.pythonenv-sdk.schema-version = 1\ntool.pythonenv-sdk.requirements = [\"a\"]\n";
@@ -60,7 +60,7 @@ public sealed class PylockConsistencyTests
     }
 
     [TestMethod]
-    public void AHandEditedVersionThatItsWheelsContradictIsAnErrorAtTheVersion()
+    public void A_hand_edited_version_that_its_wheels_contradict_is_an_error_at_the_version()
     {
         var text = Head + "[[packages]]\nname = \"a\"\nversion = \"2.0\"\n" + Wheel("a-1.0-py3-none-any.whl");
 
@@ -72,7 +72,7 @@ public sealed class PylockConsistencyTests
     }
 
     [TestMethod]
-    public void AnSdistMustMatchItsEntryToo()
+    public void An_sdist_must_match_its_entry_too()
     {
         var text = Head + "[[packages]]\nname = \"a\"\nversion = \"1.1\"\n[packages.sdist]\nname = \"a-1.0.tar.gz\"\nurl = \"https://x/download?id=7\"\nhashes = {sha256 = \"" + Sha + "\"}\n";
 
@@ -83,7 +83,7 @@ public sealed class PylockConsistencyTests
     }
 
     [TestMethod]
-    public void AFileOfAnotherPackageIsAnErrorAtItsName()
+    public void A_file_of_another_package_is_an_error_at_its_name()
     {
         var text = Head + "[[packages]]\nname = \"a\"\nversion = \"1.0\"\n" + Wheel("a-1.0-py3-none-any.whl") + Wheel("b-1.0-py3-none-any.whl");
 
@@ -94,7 +94,7 @@ public sealed class PylockConsistencyTests
     }
 
     [TestMethod]
-    public void FileNamesAreComparedAsNormalizedNamesAndPep440Versions()
+    public void File_names_are_compared_as_normalized_names_and_pep_440_versions()
     {
         var text = Head + "[[packages]]\nname = \"foo-bar\"\nversion = \"1.0\"\n" + Wheel("Foo_Bar-1.0.0-py3-none-any.whl")
             + "[packages.sdist]\nurl = \"https://x/foo.bar-1.0.tar.gz\"\nhashes = {sha256 = \"" + Sha + "\"}\n";
@@ -108,7 +108,7 @@ public sealed class PylockConsistencyTests
     [DataRow("1")]
     [DataRow("1.0")]
     [DataRow("1.1")]
-    public void AnyLockVersionOneIsRead(string version)
+    public void Any_lock_version_one_is_read(string version)
     {
         var read = PylockReader.Read($"lock-version = \"{version}\"\ncreated-by = \"x\"\npackages = []\n", "pylock.toml");
 
@@ -139,7 +139,7 @@ public sealed class PylockConsistencyTests
     [DataRow(Head + "[[packages]]\nname = \"a\"\n[packages.archive]\nurl = \"https://x/a.zip\"\nsize = \"1\"\nhashes = {sha256 = \"" + Sha + "\"}\n", 7, "size of the archive of a must be a non-negative integer")]
     [DataRow(Head + "[[packages]]\nname = \"a\"\n[packages.archive]\nurl = \"https://x/a.zip\"\nupload-time = \"2024-01-01\"\nhashes = {sha256 = \"" + Sha + "\"}\n", 7, "upload-time of the archive of a must be an offset date-time")]
     [DataRow(Head + "[[packages]]\nname = \"a\"\n[packages.sdist]\nurl = \"https://x/a-1.tar.gz\"\nhashes = {sha256 = 1}\n", 7, "hash \"sha256\" of a sdist of a must be a hexadecimal string")]
-    public void EveryBrokenRuleIsAnErrorAtItsLine(string text, int line, string message)
+    public void Every_broken_rule_is_an_error_at_its_line(string text, int line, string message)
     {
         var error = Invalid(text);
 
@@ -148,7 +148,7 @@ public sealed class PylockConsistencyTests
     }
 
     [TestMethod]
-    public void UploadTimeKeepsTheFractionalDigitsItWasGivenWith()
+    public void Upload_time_keeps_the_fractional_digits_it_was_given_with()
     {
         var time = new DateTimeOffset(2024, 1, 1, 12, 34, 56, TimeSpan.Zero);
         static LockedFile File(string name, DateTimeOffset at, int? digits) =>

@@ -49,7 +49,7 @@ public sealed class PylockFileTests
     };
 
     [TestMethod]
-    public void WritesTheSpecificationsKeysInItsOrder()
+    public void Writes_the_specifications_keys_in_its_order()
     {
         var text = PylockWriter.Write(Sample());
 
@@ -67,7 +67,7 @@ public sealed class PylockFileTests
     }
 
     [TestMethod]
-    public void PackagesAreSortedByNameThenVersion()
+    public void Packages_are_sorted_by_name_then_version()
     {
         var text = PylockWriter.Write(Sample());
 
@@ -76,7 +76,7 @@ public sealed class PylockFileTests
     }
 
     [TestMethod]
-    public void SameInputSameBytes()
+    public void Same_input_same_bytes()
     {
         var shuffled = Sample();
         var reversed = new PylockFile
@@ -89,7 +89,7 @@ public sealed class PylockFileTests
     }
 
     [TestMethod]
-    public void RoundTrips()
+    public void Round_trips()
     {
         var text = PylockWriter.Write(Sample());
 
@@ -135,7 +135,7 @@ public sealed class PylockFileTests
     [DataRow("lock-version = \"1.0\"\ncreated-by = \"x\"\nrequires-python = \"=>3.9\"\npackages = []\n", 3, "is not a PEP 440 version specifier set")]
     [DataRow("lock-version = \"1.0\"\ncreated-by = \"x\"\n[[packages]]\nname = \"a\"\nversion = \"1\"\nmarker = \"sys_platform = 'linux'\"\n[packages.sdist]\nurl = \"https://x/a-1.tar.gz\"\nhashes = {md5 = \"ab\"}\n", 6, "the marker of a 1, \"sys_platform = 'linux'\", is not a PEP 508 marker")]
     [DataRow("lock-version = \"1.0\"\ncreated-by = \"x\"\n[[packages]]\nname = \"a\"\nversion = \"1\"\nrequires-python = \">=3.9.*\"\n[packages.sdist]\nurl = \"https://x/a-1.tar.gz\"\nhashes = {md5 = \"ab\"}\n", 6, "the requires-python of a 1")]
-    public void BrokenLocksAreReportedWithTheirLine(string text, int line, string message)
+    public void Broken_locks_are_reported_with_their_line(string text, int line, string message)
     {
         var error = Assert.ThrowsExactly<PythonEnvException>(() => PylockReader.Read(text, "/repo/pylock.toml"));
 
@@ -146,7 +146,7 @@ public sealed class PylockFileTests
     }
 
     [TestMethod]
-    public void ManifestComparisonIgnoresOrderAndNamesEachChange()
+    public void Manifest_comparison_ignores_order_and_names_each_change()
     {
         var recorded = new LockManifest
         {

@@ -37,7 +37,7 @@ public sealed class RequirementsExportTests
     };
 
     [TestMethod]
-    public void EveryEntryIsPinnedWithItsMarkerAndEveryHash()
+    public void Every_entry_is_pinned_with_its_marker_and_every_hash()
     {
         var text = RequirementsExport.Write(Lock);
         StringAssert.Contains(text, "a==1.0 \\\n    --hash=sha256:a1 \\\n    --hash=sha256:a2\n");
@@ -48,7 +48,7 @@ public sealed class RequirementsExportTests
     }
 
     [TestMethod]
-    public void SelectedGroupsAreIncludedWithoutPep751OnlyMarkers()
+    public void Selected_groups_are_included_without_pep_751_only_markers()
     {
         var text = RequirementsExport.Write(Lock, ["dev"]);
         StringAssert.Contains(text, "pytest==8.0");
@@ -56,7 +56,7 @@ public sealed class RequirementsExportTests
     }
 
     [TestMethod]
-    public void SelectedExtrasAreIncludedWithTheRestOfTheirMarker()
+    public void Selected_extras_are_included_with_the_rest_of_their_marker()
     {
         var text = RequirementsExport.Write(Lock, extras: ["CLI"]);
         StringAssert.Contains(text, "click==8.0 \\\n");
@@ -65,7 +65,7 @@ public sealed class RequirementsExportTests
     }
 
     [TestMethod]
-    public void AnEntryFromAPinnedIndexNamesThatIndexForPip()
+    public void An_entry_from_a_pinned_index_names_that_index_for_pip()
     {
         var cuda = Package("torch", "2.2.0+cu121", "sys_platform != 'darwin'", "tc");
         var numpy = Package("numpy", "1.26.4", null, "nn");
@@ -89,7 +89,7 @@ public sealed class RequirementsExportTests
     }
 
     [TestMethod]
-    public void AnExtraTheLockDoesNotHaveIsAnError()
+    public void An_extra_the_lock_does_not_have_is_an_error()
     {
         var error = Assert.ThrowsExactly<PythonEnv.Diagnostics.PythonEnvException>(() => LockSelection.KnownExtras(Lock, ["gui"], "PythonExportExtras", "/repo/pylock.toml"));
         StringAssert.Contains(error.Message, "PythonExportExtras names the extra 'gui'");

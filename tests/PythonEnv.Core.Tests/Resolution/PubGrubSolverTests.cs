@@ -13,7 +13,7 @@ public sealed class PubGrubSolverTests
     private const string Root = InMemoryRegistry.Root;
 
     [TestMethod]
-    public void NoConflicts()
+    public void No_conflicts()
     {
         var registry = new InMemoryRegistry()
             .Add(Root, "0.0.0", "foo ^1.0.0")
@@ -27,7 +27,7 @@ public sealed class PubGrubSolverTests
     }
 
     [TestMethod]
-    public void AvoidingConflictDuringDecisionMaking()
+    public void Avoiding_conflict_during_decision_making()
     {
         var registry = new InMemoryRegistry()
             .Add(Root, "0.0.0", "foo ^1.0.0", "bar ^1.0.0")
@@ -44,7 +44,7 @@ public sealed class PubGrubSolverTests
     }
 
     [TestMethod]
-    public void PerformingConflictResolution()
+    public void Performing_conflict_resolution()
     {
         var registry = new InMemoryRegistry()
             .Add(Root, "0.0.0", "foo >=1.0.0")
@@ -59,7 +59,7 @@ public sealed class PubGrubSolverTests
     }
 
     [TestMethod]
-    public void ConflictResolutionWithAPartialSatisfier()
+    public void Conflict_resolution_with_a_partial_satisfier()
     {
         var registry = new InMemoryRegistry()
             .Add(Root, "0.0.0", "foo ^1.0.0", "target ^2.0.0")
@@ -78,7 +78,7 @@ public sealed class PubGrubSolverTests
     }
 
     [TestMethod]
-    public void LinearErrorReporting()
+    public void Linear_error_reporting()
     {
         var registry = new InMemoryRegistry()
             .Add(Root, "0.0.0", "foo ^1.0.0", "baz ^1.0.0")
@@ -96,7 +96,7 @@ public sealed class PubGrubSolverTests
     }
 
     [TestMethod]
-    public void BranchingErrorReporting()
+    public void Branching_error_reporting()
     {
         var registry = new InMemoryRegistry()
             .Add(Root, "0.0.0", "foo ^1.0.0")
@@ -121,7 +121,7 @@ public sealed class PubGrubSolverTests
     }
 
     [TestMethod]
-    public void MissingDependencyIsExplainedInOneSentence()
+    public void Missing_dependency_is_explained_in_one_sentence()
     {
         var registry = new InMemoryRegistry()
             .Add(Root, "0.0.0", "b >=2.0.0")
@@ -138,7 +138,7 @@ public sealed class PubGrubSolverTests
     }
 
     [TestMethod]
-    public void RootDependingOnAMissingPackageFailsImmediately()
+    public void Root_depending_on_a_missing_package_fails_immediately()
     {
         var registry = new InMemoryRegistry().Add(Root, "0.0.0", "nothere");
 
@@ -146,7 +146,7 @@ public sealed class PubGrubSolverTests
     }
 
     [TestMethod]
-    public void NoVersionInRange()
+    public void No_version_in_range()
     {
         var registry = new InMemoryRegistry().Add(Root, "0.0.0", "foo ^2.0.0").Add("foo", "1.0.0");
 
@@ -154,7 +154,7 @@ public sealed class PubGrubSolverTests
     }
 
     [TestMethod]
-    public void DependencyMergingCoversEveryVersionThatSharesIt()
+    public void Dependency_merging_covers_every_version_that_shares_it()
     {
         // Every foo depends on bar ^2, which does not exist: the explanation speaks of all foo versions at once.
         var registry = new InMemoryRegistry()
@@ -171,7 +171,7 @@ public sealed class PubGrubSolverTests
     }
 
     [TestMethod]
-    public void BackjumpsOverUnrelatedDecisions()
+    public void Backjumps_over_unrelated_decisions()
     {
         // The newest "a" fails only through "c", which is decided after twelve unrelated packages of three
         // versions each. Naive backtracking retries all 3^12 combinations of the innocent packages; PubGrub
@@ -209,7 +209,7 @@ public sealed class PubGrubSolverTests
     }
 
     [TestMethod]
-    public void LearnsInsteadOfRetryingADeepUnsatisfiableChain()
+    public void Learns_instead_of_retrying_a_deep_unsatisfiable_chain()
     {
         // Twenty packages of four versions; every version of each needs any version of the next, and every
         // version of the last needs z ^2 while the root needs z ^1. Naive backtracking retries 4^19

@@ -23,7 +23,7 @@ public sealed class UniversalResolutionTests
         result.Packages.Where(p => p.Name.Normalized == name).Select(p => p.ToString()).ToList();
 
     [TestMethod]
-    public async Task APackageWhoseRequirementsDivergeByPlatformForksTheResolution()
+    public async Task A_package_whose_requirements_diverge_by_platform_forks_the_resolution()
     {
         var result = await WithIndex(
             index =>
@@ -43,7 +43,7 @@ public sealed class UniversalResolutionTests
     }
 
     [TestMethod]
-    public async Task RequirementsFromDifferentListsThatClashOnlyTogetherAreSolvedApart()
+    public async Task Requirements_from_different_lists_that_clash_only_together_are_solved_apart()
     {
         // The project wants a>=2 on Linux; b wants a<2 on Windows. Solved as one, they clash.
         var result = await WithIndex(
@@ -60,7 +60,7 @@ public sealed class UniversalResolutionTests
     }
 
     [TestMethod]
-    public async Task AClashThatRemainsInOnePartIsReportedForThatPart()
+    public async Task A_clash_that_remains_in_one_part_is_reported_for_that_part()
     {
         var error = await WithIndex(
             index =>
@@ -77,7 +77,7 @@ public sealed class UniversalResolutionTests
     }
 
     [TestMethod]
-    public async Task AForkSeesOnlyItsOwnPythonVersionsWhenCheckingRequiresPython()
+    public async Task A_fork_sees_only_its_own_python_versions_when_checking_requires_python()
     {
         // numpy 2.0 needs Python 3.10; the project supports 3.9, but asks for numpy 2 only from 3.10 on.
         var result = await WithIndex(
@@ -94,7 +94,7 @@ public sealed class UniversalResolutionTests
     }
 
     [TestMethod]
-    public async Task RequirementsThatAgreeOnTheRangeDoNotFork()
+    public async Task Requirements_that_agree_on_the_range_do_not_fork()
     {
         var result = await WithIndex(
             index => index.Publish(Spec("lib", "1.0")),
@@ -105,7 +105,7 @@ public sealed class UniversalResolutionTests
     }
 
     [TestMethod]
-    public async Task ExtrasAreNotEnvironmentsAndNeverFork()
+    public async Task Extras_are_not_environments_and_never_fork()
     {
         var result = await WithIndex(
             index =>
@@ -121,7 +121,7 @@ public sealed class UniversalResolutionTests
     }
 
     [TestMethod]
-    public async Task ProjectExtrasAndDependencyGroupsAreLockedUnderTheirPep751Markers()
+    public async Task Project_extras_and_dependency_groups_are_locked_under_their_pep_751_markers()
     {
         var result = await WithIndex(
             index =>
@@ -140,7 +140,7 @@ public sealed class UniversalResolutionTests
     }
 
     [TestMethod]
-    public async Task PythonEnvironmentsNarrowWhatMustBeSolved()
+    public async Task Python_environments_narrow_what_must_be_solved()
     {
         // No lib<1 exists: fine when Windows is not among the environments, a failure naming the fork otherwise.
         var requirements = new[] { Req("lib"), Req("lib<1; sys_platform == 'win32'") };
@@ -156,7 +156,7 @@ public sealed class UniversalResolutionTests
     }
 
     [TestMethod]
-    public async Task TheForksOfTheLastResolutionAreWhereTheNextOneStarts()
+    public async Task The_forks_of_the_last_resolution_are_where_the_next_one_starts()
     {
         var requirements = new[] { Req("lib>=2; sys_platform == 'linux'"), Req("lib<2; sys_platform != 'linux'"), Req("other") };
         var (first, second) = await WithIndex(
@@ -184,7 +184,7 @@ public sealed class UniversalResolutionTests
     }
 
     [TestMethod]
-    public async Task ForksThatNoLongerChooseDifferentlyAreDropped()
+    public async Task Forks_that_no_longer_choose_differently_are_dropped()
     {
         // The lock was forked for a divergence the project no longer declares.
         var options = new ResolverOptions
@@ -205,7 +205,7 @@ public sealed class UniversalResolutionTests
     }
 
     [TestMethod]
-    public async Task EachForkPrefersItsOwnLockedEntry()
+    public async Task Each_fork_prefers_its_own_locked_entry()
     {
         var requirements = new[] { Req("lib>=2; sys_platform == 'linux'"), Req("lib<2; sys_platform != 'linux'") };
         var locked = new[]

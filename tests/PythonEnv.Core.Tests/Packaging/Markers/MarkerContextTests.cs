@@ -21,7 +21,7 @@ public sealed class MarkerContextTests
     [DataRow("extra == 'a' or extra == 'b' and os_name == 'nt'", "a", "")]
     [DataRow("(extra == 'a' or python_version < '3.10') and sys_platform == 'linux'", "", "python_version < \"3.10\" and sys_platform == \"linux\"")]
     [DataRow("sys_platform == 'linux'", "a", "sys_platform == \"linux\"")]
-    public void ExtraComparisonsAreDecidedForTheExtraADependencyListIsReadFor(string marker, string extra, string expected)
+    public void Extra_comparisons_are_decided_for_the_extra_a_dependency_list_is_read_for(string marker, string extra, string expected)
     {
         var decided = M(marker).WithExtras(extra.Length == 0 ? [] : [extra]);
         Assert.AreEqual(expected, decided.ToString());
@@ -35,7 +35,7 @@ public sealed class MarkerContextTests
     [DataRow("'dev' in dependency_groups or 'cli' in extras", "", "dev", "")]
     [DataRow("'dev' in dependency_groups and python_version >= '3.10'", "", "test", "python_version < \"0\"")]
     [DataRow("extra == 'cli'", "cli", "", "extra == \"cli\"")]
-    public void LockMarkersAreDecidedForTheSelectedExtrasAndGroups(string marker, string extras, string groups, string expected)
+    public void Lock_markers_are_decided_for_the_selected_extras_and_groups(string marker, string extras, string groups, string expected)
     {
         static string[] List(string text) => text.Length == 0 ? [] : text.Split(',');
         Assert.AreEqual(expected, M(marker).WithSelection(List(extras), List(groups)).ToString());
@@ -46,7 +46,7 @@ public sealed class MarkerContextTests
     [DataRow("python_version >= '3.10'", ">=3.10")]
     [DataRow("python_version < '3.10' or python_full_version >= '3.12.1'", "<3.10 || >=3.12.1")]
     [DataRow("python_version == '3.11' and sys_platform == 'win32'", ">=3.11,<3.12")]
-    public void PythonVersionsAreTheVersionsWhereTheMarkerCanHold(string marker, string expected)
+    public void Python_versions_are_the_versions_where_the_marker_can_hold(string marker, string expected)
     {
         var versions = M(marker).PythonVersions;
         var probe = new[] { "3.8.0", "3.9.5", "3.10.0", "3.11.4", "3.12.0", "3.12.1", "3.13.0" };
@@ -64,7 +64,7 @@ public sealed class MarkerContextTests
     [DataRow("python_full_version >= '3.10'", ">=3.9", "python_version >= \"3.10\"")]
     [DataRow("python_full_version >= '3.9'", ">=3.9", "")]
     [DataRow("sys_platform == 'win32'", ">=3.9", "sys_platform == \"win32\"")]
-    public void SimplifyingUnderRequiresPythonDropsWhatItAlreadySays(string marker, string requiresPython, string expected)
+    public void Simplifying_under_requires_python_drops_what_it_already_says(string marker, string requiresPython, string expected)
     {
         var python = VersionSet.FromSpecifierSet(SpecifierSet.Parse(requiresPython));
         var simplified = M(marker).SimplifyAssuming(python);
