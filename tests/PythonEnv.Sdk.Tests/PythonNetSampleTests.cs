@@ -193,6 +193,28 @@ public sealed class PythonNetSampleTests : SdkTest
     }
 
     [TestMethod]
+    public void A_self_contained_dotnet_publish_with_an_installed_python_publishes_with_warning_PYENV7008()
+    {
+        var samples = CopySamples("PythonNetApp");
+        var app = SdkProject.Existing(Path.Combine(samples, "PythonNetApp"), "PythonNetApp.csproj");
+        var output = Path.Combine(TestDirectory, "publish");
+
+        // PythonSelfContained is not set: it follows SelfContained, and the build's Python is an installed one.
+        var publish = app.Run("publish", "-r", "linux-x64", "--self-contained", "true", "-p:PythonInterpreterSource=system", "-o", output);
+
+        Assert.AreEqual(0, publish.ExitCode, publish.ToString());
+        var warning = publish.WithCode("PYENV7008").Single();
+        Assert.AreEqual(app.ProjectPath, warning.File);
+        StringAssert.Contains(warning.Message, "PythonInterpreterSource=managed", "names the fix");
+        Assert.IsTrue(Directory.Exists(Path.Combine(output, "python")), "the environment is published");
+        Assert.AreEqual(0, Directory.GetFiles(output, "libpython*", SearchOption.AllDirectories).Length, "no interpreter is shipped");
+
+        var strict = app.Run("publish", "-r", "linux-x64", "--self-contained", "true", "-p:PythonInterpreterSource=system", "-p:PythonSelfContained=true", "-o", Path.Combine(TestDirectory, "strict"));
+        Assert.AreNotEqual(0, strict.ExitCode, "asked for explicitly, a self-contained Python that cannot be shipped fails");
+        Assert.AreEqual(1, strict.WithCode("PYENV7008").Count(), strict.ToString());
+    }
+
+    [TestMethod]
     public void A_publish_for_a_platform_the_lock_does_not_cover_is_PYENV6004_at_the_lock()
     {
         var samples = CopySamples("PythonNetApp");
