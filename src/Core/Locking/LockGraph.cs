@@ -95,8 +95,27 @@ public sealed class LockGraph
         {
             return [];
         }
-        var matching = entries.Where(e => e.Version is null || requirement.Specifier.Contains(e.Version, prereleases: true)).ToList();
-        return matching.Count > 0 ? matching : entries;
+        // Entries locked for environments the declaration's marker excludes are another declaration's (torch from a CUDA
+        // index where sys_platform != "darwin", from a CPU one where it is "darwin").
+        var applicable = entries.Where(e => !Disjoint(requirement.Marker, e.Marker)).ToList();
+        var matching = applicable.Where(e => e.Version is null || requirement.Specifier.Contains(e.Version, prereleases: true)).ToList();
+        return matching.Count > 0 ? matching : applicable;
+    }
+
+    private static bool Disjoint(MarkerExpression? declared, string? locked)
+    {
+        if (declared is null || locked is null)
+        {
+            return false;
+        }
+        try
+        {
+            return declared.IsDisjointWith(MarkerExpression.Parse(locked));
+        }
+        catch (PackagingFormatException)
+        {
+            return false; // the reader validated the lock's markers; a marker that still does not parse hides nothing
+        }
     }
 
     private void Down(List<string> lines, string indent, bool last, string label, LockedPackage entry, HashSet<LockedPackage> expanded, List<LockedPackage> path)

@@ -114,6 +114,35 @@ public sealed class LockGraphTests
     }
 
     [TestMethod]
+    public void A_declaration_with_a_marker_shows_only_the_entries_locked_where_its_marker_can_hold()
+    {
+        var lockFile = new PylockFile
+        {
+            Packages =
+            [
+                Entry("numpy", "1.26.4"),
+                Entry("torch", "2.2.0+cpu", "sys_platform == \"darwin\"", new LockedDependency("numpy")),
+                Entry("torch", "2.2.0+cu121", "sys_platform == \"linux\" or sys_platform == \"win32\"", new LockedDependency("numpy")),
+            ],
+            Manifest = new LockManifest { Requirements = ["numpy", "torch; sys_platform != \"darwin\"", "torch; sys_platform == \"darwin\""] },
+        };
+
+        var graph = new LockGraph(lockFile, "app");
+
+        CollectionAssert.AreEqual(new[]
+        {
+            "app",
+            "├── numpy v1.26.4",
+            "├── torch v2.2.0+cu121 (marker: sys_platform != \"darwin\")",
+            "│   └── numpy v1.26.4",
+            "└── torch v2.2.0+cpu (marker: sys_platform == \"darwin\")",
+            "    └── numpy v1.26.4",
+        }, graph.Tree().ToArray(), string.Join("\n", graph.Tree()));
+        CollectionAssert.AreEqual(new[] { "torch v2.2.0+cpu (marker: sys_platform == \"darwin\")", "└── app (requires torch; sys_platform == \"darwin\")" },
+            graph.Why("torch").Take(2).ToArray(), string.Join("\n", graph.Why("torch")));
+    }
+
+    [TestMethod]
     public void A_lock_without_the_SDKs_table_is_rooted_at_the_entries_nothing_depends_on()
     {
         var lockFile = new PylockFile { Packages = [Entry("flask", "3.0.0", null, new LockedDependency("click")), Entry("click", "8.1.7")] };
