@@ -9,17 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-15}"
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-
-version="$(dotnet msbuild src/Sdk/PythonEnv.Sdk.csproj -getProperty:PackageVersion)"
-echo "== Packing PythonEnv.Sdk $version and building the sample wheels"
-dotnet pack src/Sdk/PythonEnv.Sdk.csproj -c Release -o artifacts/packages -nologo -v:q >/dev/null
-python3 build/build-sample-wheels.py >/dev/null
-export NUGET_PACKAGES="$PWD/artifacts/bench-packages"
-rm -rf "$NUGET_PACKAGES/pythonenv.sdk"
-
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+source bench/noop-common.sh
 cat > "$work/nuget.config" <<EOF
 <configuration>
   <packageSources>
@@ -65,14 +55,7 @@ for app in withsdk withpkgref; do
   }
 done
 
-build_ms() {
-  local start end
-  start=$(date +%s%N)
-  dotnet build "$work/$1" --no-restore -nologo -v:q >/dev/null
-  end=$(date +%s%N)
-  echo $(( (end - start) / 1000000 ))
-}
-median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+build_ms() { elapsed_ms dotnet build "$work/$1" --no-restore -nologo -v:q; }
 
 echo "== $runs no-op builds of each, alternating"
 for app in $apps; do build_ms "$app" >/dev/null; : > "$work/$app.txt"; done   # warm the OS file cache

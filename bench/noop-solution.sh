@@ -7,17 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-9}"
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-
-version="$(dotnet msbuild src/Sdk/PythonEnv.Sdk.csproj -getProperty:PackageVersion)"
-echo "== Packing PythonEnv.Sdk $version and building the sample wheels"
-dotnet pack src/Sdk/PythonEnv.Sdk.csproj -c Release -o artifacts/packages -nologo -v:q >/dev/null
-python3 build/build-sample-wheels.py >/dev/null
-export NUGET_PACKAGES="$PWD/artifacts/bench-packages"
-rm -rf "$NUGET_PACKAGES/pythonenv.sdk"
-
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+source bench/noop-common.sh
 wheels="$PWD/artifacts/sample-wheels"
 
 # solution folder, "sdk" or "plain"
@@ -68,14 +58,7 @@ done
 locks=$(ls "$work"/sdk/P*/pylock.toml 2>/dev/null | wc -l)
 [ "$locks" -eq 10 ] || { echo "noop-solution: expected 10 locks (the library's requirement flowing into 9 projects), found $locks." >&2; exit 1; }
 
-build_ms() {
-  local start end
-  start=$(date +%s%N)
-  dotnet build "$work/$1/All.slnx" -m --no-restore -nologo -v:q >/dev/null
-  end=$(date +%s%N)
-  echo $(( (end - start) / 1000000 ))
-}
-median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+build_ms() { elapsed_ms dotnet build "$work/$1/All.slnx" -m --no-restore -nologo -v:q; }
 
 echo "== $runs no-op builds of each, alternating"
 for s in plain sdk; do build_ms "$s" >/dev/null; : > "$work/$s.txt"; done
