@@ -53,7 +53,7 @@ public sealed class PythonSync : PythonIndexTask
     protected override bool Run()
     {
         using var progress = NewProgress("PythonSync: ");
-        var index = IndexOptions() with { CredentialUrls = RequirementsFileCredentials(RequirementsFiles), Progress = progress };
+        var index = IndexOptions() with { CredentialUrls = RequirementsFileCredentials(RequirementsFiles) };
         var outcome = SyncWorkflow.Run(index, new SyncRequest
         {
             Progress = progress,

@@ -75,7 +75,7 @@ public sealed class SyncRequest
     /// <summary>Warnings with their code and place (PYENV4009: the venv had drifted from the lock).</summary>
     public Action<PythonEnvException> Warn { get; init; } = _ => { };
 
-    /// <summary>Told about unpacks, builds and links while they run (give downloads the same one through the index options).</summary>
+    /// <summary>Told about downloads, unpacks, builds and links while they run (the index client's downloads report here too, unless its options name another).</summary>
     public IProgressReporter? Progress { get; init; }
 }
 
@@ -134,7 +134,7 @@ public static class SyncWorkflow
         var interpreter = LockedManagedInterpreter(request, lockFile, managed, probe, cancellationToken) ?? discovery.FindAsync(cancellationToken).GetAwaiter().GetResult();
         var plan = LockInstallPlan.Create(lockFile, request.LockPath, interpreter, extras: request.Extras, groups: request.Groups);
 
-        using var client = new IndexClient(index);
+        using var client = new IndexClient(index with { Progress = index.Progress ?? request.Progress });
         var options = new SyncOptions
         {
             CacheDirectory = index.CacheDir,
