@@ -23,6 +23,12 @@ public sealed record UnpackLimits
     /// <summary>The most bytes of RECORD read into memory.</summary>
     public long MaxRecordSize { get; init; } = 64L << 20;
 
+    /// <summary>
+    /// Archives up to this size are read into memory once and unpacked from there; larger ones are read from the
+    /// file entry by entry (a speed trade, not a bound: both check the same).
+    /// </summary>
+    public long MaxInMemoryArchive { get; init; } = 64L << 20;
+
     /// <summary>The bound on everything a wheel archive of <paramref name="archiveSize"/> bytes unpacks to.</summary>
     internal long TotalFor(long archiveSize)
     {

@@ -27,7 +27,7 @@ internal static class WheelArchive
         var files = new List<(string Path, long Size, int Mode)>();
         try
         {
-            using var archive = ZipFile.OpenRead(wheelPath);
+            using var archive = Open(wheelPath, limits);
             var members = Members(archive, fileName, root);
             var distInfo = FindDistInfo(fileName, members.Keys);
             var record = ReadRecord(members, distInfo, fileName, limits);
@@ -50,15 +50,16 @@ internal static class WheelArchive
 
             var budget = new Budget(fileName, limits.TotalFor(new FileInfo(wheelPath).Length));
             budget.Reserve(members.Values.Sum(m => m.Entry.Length)); // the sizes the archive declares, before any is believed
-            // Per file only what must be: one open, write, close (created with its mode where the runtime can),
-            // every folder created once up front, one buffer and one hasher for all. (Unpacking one wheel with
-            // several workers measured slower here: file creation in one tree contends in the kernel.)
+            // Per file only what must be: one open, one write, close (created with its mode where the runtime can,
+            // no advisory lock: nobody else knows the temporary folder), every folder created once up front, one
+            // buffer and one hasher for all. (Unpacking one wheel with several workers measured slower here: file
+            // creation in one tree contends in the kernel.)
             var targets = members.Keys.Select(name => Path.Combine(root, name.Replace('/', Path.DirectorySeparatorChar))).ToList();
             foreach (var folder in targets.Select(t => Path.GetDirectoryName(t)!).Distinct(StringComparer.Ordinal).OrderBy(f => f.Length))
             {
                 Directory.CreateDirectory(folder);
             }
-            var buffer = new byte[1 << 16];
+            var buffer = new byte[CopyBuffer];
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             var index = 0;
             foreach (var member in members)
@@ -78,6 +79,46 @@ internal static class WheelArchive
         catch (InvalidDataException e)
         {
             throw Invalid(fileName, "it is not a valid zip archive: " + e.Message);
+        }
+    }
+
+    /// <summary>
+    /// Bytes inflated before they are written: a file up to this size (nearly every file of a wheel) is hashed and
+    /// written in one call.
+    /// </summary>
+    internal const int CopyBuffer = 1 << 18;
+
+    /// <summary>
+    /// The archive, read into memory in one go when it is small enough (the zip reader then seeks and reads per
+    /// entry in memory instead of with two system calls), else from the file.
+    /// </summary>
+    private static ZipArchive Open(string wheelPath, UnpackLimits limits)
+    {
+        var file = new FileStream(wheelPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        try
+        {
+            if (file.Length > limits.MaxInMemoryArchive)
+            {
+                return new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: false);
+            }
+            var bytes = new byte[file.Length];
+            var filled = 0;
+            int read;
+            while (filled < bytes.Length && (read = file.Read(bytes, filled, bytes.Length - filled)) > 0)
+            {
+                filled += read;
+            }
+            file.Dispose();
+            if (filled != bytes.Length)
+            {
+                throw new IOException($"{wheelPath} changed while it was read");
+            }
+            return new ZipArchive(new MemoryStream(bytes, writable: false), ZipArchiveMode.Read);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
         }
     }
 
@@ -147,7 +188,8 @@ internal static class WheelArchive
 #if NET
         // Unbuffered (the copy writes whole buffers) and created with its mode: no chmod afterwards. The umask
         // can only take permissions away.
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 0 };
+        // FileShare.Read: a writer asking for FileShare.None costs two flock calls per file on Unix.
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.Read, BufferSize = 0 };
         if (mode != 0 && !OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = (UnixFileMode)mode;
@@ -155,13 +197,13 @@ internal static class WheelArchive
         using (var output = new FileStream(target, options))
         {
             length = Copy(entry, output, bound, budget, fileName, name, hash, buffer);
-        }
-        if (mode != 0 && !OperatingSystem.IsWindows() && (mode & 0x49) != 0 && (int)File.GetUnixFileMode(target) != mode)
-        {
-            FileSystem.SetMode(target, mode); // a umask that removes execute bits: scripts must still run
+            if (mode != 0 && !OperatingSystem.IsWindows() && (mode & 0x49) != 0 && (int)File.GetUnixFileMode(output.SafeFileHandle) != mode)
+            {
+                FileSystem.SetMode(target, mode); // a umask that removes execute bits: scripts must still run
+            }
         }
 #else
-        using (var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1))
+        using (var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1))
         {
             length = Copy(entry, output, bound, budget, fileName, name, hash, buffer);
         }
@@ -173,24 +215,35 @@ internal static class WheelArchive
         return (hash.GetHashAndReset(), length);
     }
 
-    /// <summary>Copies an entry within its bounds; returns the bytes written.</summary>
+    /// <summary>
+    /// Copies an entry within its bounds; returns the bytes written. The buffer is filled before it is hashed and
+    /// written, so a file that fits is one write, not one per chunk the inflater hands out.
+    /// </summary>
     private static long Copy(ZipArchiveEntry entry, Stream output, long bound, Budget budget, string fileName, string name, IncrementalHash? hash, byte[]? buffer = null)
     {
         using var input = entry.Open();
         buffer ??= new byte[1 << 16];
         long written = 0;
+        var filled = 0;
         int read;
-        while ((read = input.Read(buffer, 0, buffer.Length)) > 0)
+        do
         {
-            if (written + read > bound)
+            read = input.Read(buffer, filled, buffer.Length - filled);
+            if (written + filled + read > bound)
             {
                 throw Invalid(fileName, $"'{name}' unpacks to more than the {bound} bytes RECORD says");
             }
             budget.Spend(read, name);
-            hash?.AppendData(buffer, 0, read);
-            output.Write(buffer, 0, read);
-            written += read;
+            filled += read;
+            if (filled == buffer.Length || (read == 0 && filled > 0))
+            {
+                hash?.AppendData(buffer, 0, filled);
+                output.Write(buffer, 0, filled);
+                written += filled;
+                filled = 0;
+            }
         }
+        while (read > 0);
         return written;
     }
 

@@ -83,6 +83,8 @@ public sealed class WheelCache
             var wheel = new UnpackedWheel(temp, fileName, sha256, distInfo, files);
             File.WriteAllText(Path.Combine(temp, UnpackedWheel.ManifestName), wheel.ManifestText());
             Directory.Move(temp, path);
+            // The files were just written and measured, and the entry's lock is held: nothing to stat again.
+            return new UnpackedWheel(path, fileName, sha256, distInfo, files);
         }
         finally
         {
@@ -91,7 +93,6 @@ public sealed class WheelCache
                 FileSystem.DeleteDirectory(temp);
             }
         }
-        return TryGet(sha256) ?? throw new IOException($"the wheel cache entry {path} vanished right after it was written");
     }
 
     /// <summary>

@@ -95,4 +95,61 @@ public sealed class WheelCacheTests
         var shard = Path.Combine(cache.Root, distribution.Sha256.Substring(0, 2));
         Assert.IsFalse(Directory.Exists(shard) && Directory.EnumerateDirectories(shard).Any(), "no entry and no temporary folder");
     }
+    [TestMethod]
+    public async Task A_file_larger_than_the_copy_buffer_is_written_whole_and_checked_against_its_RECORD_hash()
+    {
+        var spec = new PackageSpec("large", "1.0");
+        var noise = new byte[(1 << 20) + 12345]; // four buffer fills and a remainder
+        new System.Random(7).NextBytes(noise);
+        var (cache, wheel, distribution) = Setup("large", new WheelBuilder(spec).AddRawEntry("large/noise.bin", noise).Build());
+
+        var entry = await cache.AddAsync(wheel, distribution.FileName, distribution.Sha256);
+
+        CollectionAssert.AreEqual(noise, File.ReadAllBytes(entry.PathOf("large/noise.bin")));
+        Assert.AreEqual((long)noise.Length, entry.Files.Single(file => file.Path == "large/noise.bin").Size);
+    }
+
+    [TestMethod]
+    public async Task An_archive_too_large_to_read_into_memory_is_unpacked_from_its_file_with_the_same_checks()
+    {
+        var spec = new PackageSpec("streamed", "1.0");
+        var noise = new byte[300_000];
+        new System.Random(11).NextBytes(noise);
+        var (inMemory, wheel, distribution) = Setup("in-memory", new WheelBuilder(spec).AddRawEntry("streamed/noise.bin", noise).Build());
+        var fromFile = new WheelCache(Path.Combine(Path.GetDirectoryName(inMemory.Root)!, "from-file"), new UnpackLimits { MaxInMemoryArchive = 0 });
+
+        var expected = await inMemory.AddAsync(wheel, distribution.FileName, distribution.Sha256);
+        var actual = await fromFile.AddAsync(wheel, distribution.FileName, distribution.Sha256);
+
+        CollectionAssert.AreEqual(expected.Files.ToList(), actual.Files.ToList());
+        foreach (var file in actual.Files)
+        {
+            CollectionAssert.AreEqual(File.ReadAllBytes(expected.PathOf(file.Path)), File.ReadAllBytes(actual.PathOf(file.Path)), file.Path);
+        }
+
+        var unsafeSpec = new PackageSpec("escape", "1.0");
+        var (_, unsafeWheel, unsafeDistribution) = Setup("streamed-unsafe", new WheelBuilder(unsafeSpec).AddRawEntry("../../outside.py", "print('escaped')").Build());
+        var error = await Assert.ThrowsExactlyAsync<PythonEnvException>(() => fromFile.AddAsync(unsafeWheel, unsafeDistribution.FileName, unsafeDistribution.Sha256));
+        Assert.AreEqual(DiagnosticCodes.InvalidWheel, error.Code);
+
+        var bomb = new PackageSpec("bomb", "1.0");
+        var (_, bombWheel, bombDistribution) = Setup("streamed-bomb", new WheelBuilder(bomb).AddRawEntry("bomb/zeros.bin", new byte[8 << 20]).Build());
+        var bounded = new WheelCache(Path.Combine(Path.GetDirectoryName(inMemory.Root)!, "bounded"), new UnpackLimits { MaxInMemoryArchive = 0, ExpansionAllowance = 1 << 20 });
+        error = await Assert.ThrowsExactlyAsync<PythonEnvException>(() => bounded.AddAsync(bombWheel, bombDistribution.FileName, bombDistribution.Sha256));
+        StringAssert.Contains(error.Message, "a zip bomb?");
+    }
+
+    [TestMethod]
+    public async Task An_added_entry_is_handed_out_from_its_final_folder_with_what_its_manifest_records()
+    {
+        var (cache, wheel, distribution) = Setup("manifest");
+
+        var added = await cache.AddAsync(wheel, distribution.FileName, distribution.Sha256);
+        var reopened = cache.TryGet(distribution.Sha256)!;
+
+        Assert.AreEqual(reopened.Directory, added.Directory);
+        Assert.AreEqual(reopened.DistInfo, added.DistInfo);
+        CollectionAssert.AreEqual(reopened.Files.ToList(), added.Files.ToList());
+        Assert.IsTrue(added.Files.All(file => new FileInfo(added.PathOf(file.Path)).Length == file.Size));
+    }
 }
