@@ -50,10 +50,9 @@ internal static class WheelArchive
 
             var budget = new Budget(fileName, limits.TotalFor(new FileInfo(wheelPath).Length));
             budget.Reserve(members.Values.Sum(m => m.Entry.Length)); // the sizes the archive declares, before any is believed
-            // Per file only what must be: one open, one write, close (created with its mode where the runtime can,
-            // no advisory lock: nobody else knows the temporary folder), every folder created once up front, one
-            // buffer and one hasher for all. (Unpacking one wheel with several workers measured slower here: file
-            // creation in one tree contends in the kernel.)
+            // Per file only what must be: one open, one write, close (created with its mode where the runtime can),
+            // every folder created once up front, one buffer and one hasher for all. (Unpacking one wheel with
+            // several workers measured slower here: file creation in one tree contends in the kernel.)
             var targets = members.Keys.Select(name => Path.Combine(root, name.Replace('/', Path.DirectorySeparatorChar))).ToList();
             foreach (var folder in targets.Select(t => Path.GetDirectoryName(t)!).Distinct(StringComparer.Ordinal).OrderBy(f => f.Length))
             {
@@ -188,8 +187,8 @@ internal static class WheelArchive
 #if NET
         // Unbuffered (the copy writes whole buffers) and created with its mode: no chmod afterwards. The umask
         // can only take permissions away.
-        // FileShare.Read: a writer asking for FileShare.None costs two flock calls per file on Unix.
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.Read, BufferSize = 0 };
+        // FileShare.None: on Unix any share takes a flock, and for a writer any other share also asks fstatfs first.
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 0 };
         if (mode != 0 && !OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = (UnixFileMode)mode;
@@ -203,7 +202,7 @@ internal static class WheelArchive
             }
         }
 #else
-        using (var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1))
+        using (var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1))
         {
             length = Copy(entry, output, bound, budget, fileName, name, hash, buffer);
         }
