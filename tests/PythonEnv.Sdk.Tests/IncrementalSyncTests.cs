@@ -162,7 +162,7 @@ public sealed partial class IncrementalSyncTests : SdkTest
 
         AssertTasksRun(Build(project, "-p:PythonCompileBytecode=true"));
         // The app imports the package: with its bytecode there, Python writes nothing into the venv.
-        RealWheels.Run(project.PathOf(Path.Combine(".venv", "bin", "python")), ["-c", "import alpha"]);
+        RealPython.Run(project.PathOf(Path.Combine(".venv", "bin", "python")), ["-c", "import alpha"]);
         AssertTasksRun(Build(project, "-p:PythonCompileBytecode=true"));
 
         var invalid = project.Build("--no-restore", "-p:PythonCompileBytecode=yes");
