@@ -267,4 +267,54 @@ public sealed class IndexPinsTests : SdkTest
         StringAssert.Contains(invalid.Message, "PythonTorchBackend");
         StringAssert.Contains(invalid.Message, "cu121");
     }
+
+    [TestMethod]
+    public async Task A_librarys_pins_flow_with_the_indexes_they_name_into_the_app_that_references_it()
+    {
+        if (!OperatingSystem.IsLinux() || System.Runtime.InteropServices.RuntimeInformation.OSArchitecture != System.Runtime.InteropServices.Architecture.X64)
+        {
+            Assert.Inconclusive("the stand-in CUDA wheels are for Linux and Windows x86_64; the venv assertions are about Linux");
+        }
+
+        await using var indexes = await Indexes.StartAsync();
+        var settings = $"""
+            <PropertyGroup>
+              <PythonIndexUrl>{indexes.Default.SimpleUrl}</PythonIndexUrl>
+              <PythonCacheDir>{Path.Combine(TestDirectory, "cache")}</PythonCacheDir>
+              <PythonRequiresPython>&gt;=3.9</PythonRequiresPython>
+            </PropertyGroup>
+            """;
+        // The library takes torch from PyTorch's indexes; the app only references it, as it would a NuGet package.
+        var lib = NewProject(SdkUsage.SdkElement, settings + $"""
+            <ItemGroup>
+              <PythonIndex Include="pytorch-cu121" Url="{indexes.Cuda.SimpleUrl}" Explicit="true" />
+              <PythonIndex Include="pytorch-cpu" Url="{indexes.Cpu.SimpleUrl}" Explicit="true" />
+              <PythonPackage Include="torch" Version="==2.2.0" Index="pytorch-cu121" Marker="sys_platform != 'darwin'" />
+              <PythonPackage Include="torch" Version="==2.2.0" Index="pytorch-cpu" Marker="sys_platform == 'darwin'" />
+              <PythonPackage Include="torchvision" />
+              <PythonConstraint Include="torchvision" Index="pytorch-cu121" Marker="sys_platform != 'darwin'" />
+              <PythonConstraint Include="torchvision" Index="pytorch-cpu" Marker="sys_platform == 'darwin'" />
+              <PythonPackage Include="numpy" />
+            </ItemGroup>
+            """, "Lib", "Lib.csproj");
+        var app = NewProject(SdkUsage.SdkElement, settings + """
+            <ItemGroup>
+              <ProjectReference Include="../Lib/Lib.csproj" />
+            </ItemGroup>
+            """, "App", "App.csproj");
+
+        var build = app.Build();
+
+        Assert.AreEqual(0, build.ExitCode, build.ToString());
+        var entries = Entries(app);
+        CollectionAssert.AreEqual(ExpectedEntries(indexes), entries, "the app locks torch from the library's pinned indexes, not torch 2.3.0 from the default:\n" + string.Join("\n", entries));
+        CollectionAssert.AreEqual(new[] { "numpy-1.26.4", "torch-2.2.0+cu121", "torchvision-0.17.0+cu121" }, Installed(app), string.Join(", ", Installed(app)));
+
+        // The library moves its CUDA pin to another index: the app re-locks.
+        File.WriteAllText(lib.ProjectPath, File.ReadAllText(lib.ProjectPath).Replace(indexes.Cuda.SimpleUrl.AbsoluteUri, indexes.Cpu.SimpleUrl.AbsoluteUri, StringComparison.Ordinal));
+        var moved = app.Build("--no-restore");
+        Assert.AreEqual(0, moved.ExitCode, moved.ToString());
+        // Both pins now name one URL: one torch for every environment.
+        CollectionAssert.Contains(Entries(app), $"torch 2.2.0+cpu ;  @ {indexes.Cpu.SimpleUrl}", string.Join("\n", Entries(app)));
+    }
 }
