@@ -57,7 +57,8 @@ public sealed class IndexPinsTests : SdkTest
         }
     }
 
-    private SdkProject ItemsProject(Indexes indexes, string extra = "", string cpuPin = """Index="pytorch-cpu" """, string folder = "App") => NewProject(SdkUsage.ProjectSdk, $"""
+    private SdkProject ItemsProject(Indexes indexes, string extra = "", string cpuPin = """Index="pytorch-cpu" """, string folder = "App",
+        SdkUsage usage = SdkUsage.ProjectSdk, string fileName = "env.proj") => NewProject(usage, $"""
         <PropertyGroup>
           <PythonIndexUrl>{indexes.Default.SimpleUrl}</PythonIndexUrl>
           <PythonCacheDir>$(MSBuildProjectDirectory)/cache</PythonCacheDir>
@@ -74,7 +75,7 @@ public sealed class IndexPinsTests : SdkTest
           <PythonConstraint Include="torchvision" Index="pytorch-cpu" Marker="sys_platform == 'darwin'" />
           <PythonPackage Include="numpy" />
         </ItemGroup>
-        """, folder: folder, fileName: "env.proj");
+        """, folder: folder, fileName: fileName);
 
     private static string[] Entries(SdkProject project) =>
         PylockReader.Load(project.PathOf("pylock.toml")).Packages.Select(p => $"{p.Name} {p.Version} ; {p.Marker} @ {p.Index}").OrderBy(e => e, StringComparer.Ordinal).ToArray();
@@ -277,27 +278,14 @@ public sealed class IndexPinsTests : SdkTest
         }
 
         await using var indexes = await Indexes.StartAsync();
-        var settings = $"""
+        // The library takes torch from PyTorch's indexes; the app only references it, as it would a NuGet package.
+        var lib = ItemsProject(indexes, folder: "Lib", usage: SdkUsage.SdkElement, fileName: "Lib.csproj");
+        var app = NewProject(SdkUsage.SdkElement, $"""
             <PropertyGroup>
               <PythonIndexUrl>{indexes.Default.SimpleUrl}</PythonIndexUrl>
-              <PythonCacheDir>{Path.Combine(TestDirectory, "cache")}</PythonCacheDir>
+              <PythonCacheDir>$(MSBuildProjectDirectory)/cache</PythonCacheDir>
               <PythonRequiresPython>&gt;=3.9</PythonRequiresPython>
             </PropertyGroup>
-            """;
-        // The library takes torch from PyTorch's indexes; the app only references it, as it would a NuGet package.
-        var lib = NewProject(SdkUsage.SdkElement, settings + $"""
-            <ItemGroup>
-              <PythonIndex Include="pytorch-cu121" Url="{indexes.Cuda.SimpleUrl}" Explicit="true" />
-              <PythonIndex Include="pytorch-cpu" Url="{indexes.Cpu.SimpleUrl}" Explicit="true" />
-              <PythonPackage Include="torch" Version="==2.2.0" Index="pytorch-cu121" Marker="sys_platform != 'darwin'" />
-              <PythonPackage Include="torch" Version="==2.2.0" Index="pytorch-cpu" Marker="sys_platform == 'darwin'" />
-              <PythonPackage Include="torchvision" />
-              <PythonConstraint Include="torchvision" Index="pytorch-cu121" Marker="sys_platform != 'darwin'" />
-              <PythonConstraint Include="torchvision" Index="pytorch-cpu" Marker="sys_platform == 'darwin'" />
-              <PythonPackage Include="numpy" />
-            </ItemGroup>
-            """, "Lib", "Lib.csproj");
-        var app = NewProject(SdkUsage.SdkElement, settings + """
             <ItemGroup>
               <ProjectReference Include="../Lib/Lib.csproj" />
             </ItemGroup>
