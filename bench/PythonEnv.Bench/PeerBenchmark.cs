@@ -35,7 +35,7 @@ internal static class PeerBenchmark
     {
         var runs = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 3;
         var dotnet = args.Contains("--dotnet");
-        // --only=engine,pip,poetry,dotnet: a subset of the tools (the floor always runs).
+        // --only=engine,pip,poetry,pdm,dotnet: a subset of the tools (the floor always runs).
         var only = args.FirstOrDefault(a => a.StartsWith("--only=", StringComparison.Ordinal))?["--only=".Length..].Split(',');
         bool Runs(string tool) => only is null || only.Contains(tool);
         dotnet |= only?.Contains("dotnet") == true;
@@ -108,6 +108,16 @@ internal static class PeerBenchmark
                     }
                 }
             }
+            if (pdm is not null && Runs("pdm"))
+            {
+                foreach (var (row, ms) in PdmRound(work, pdm, server.SimpleUrl, python, wheels.Count))
+                {
+                    if (measured)
+                    {
+                        Add(row, ms);
+                    }
+                }
+            }
             if (build is not null)
             {
                 foreach (var (row, ms) in build.Round(work))
@@ -134,7 +144,7 @@ internal static class PeerBenchmark
         }
         if (pdm is null)
         {
-            Console.WriteLine("PDM: not installed (Debian 12 has no pdm package; pip install pdm needs PyPI), skipped.");
+            Console.WriteLine("PDM: not installed (apt-get install python3-pdm: 2.2.1 in Debian 12), skipped.");
         }
         Console.WriteLine("load after: " + Uptime());
         try
@@ -251,6 +261,83 @@ internal static class PeerBenchmark
         Directory.Delete(Path.Combine(project, ".venv"), recursive: true);
         rows.Add(("Poetry: install, warm cache, no venv", Time(() => Poetry("install", "--no-root"))));
         rows.Add(("Poetry: no-op (install)", Time(() => Poetry("install", "--no-root"))));
+        return rows;
+    }
+
+    /// <summary>
+    /// PDM isolated from any user configuration and from the internet: its own config file (cache, no update
+    /// check, stdlib venv in the project, the default source on loopback), the loopback index as the project's
+    /// source, and no build system: PDM locks and installs the dependencies only (<c>--no-self</c>). The venv is
+    /// made from pyenv's 3.11 by <c>pdm venv create</c>, timed with the install (as pip's rows time <c>python -m venv</c>).
+    /// </summary>
+    private static List<(string Row, double Ms)> PdmRound(string work, string pdm, Uri index, string python, int packages)
+    {
+        var rows = new List<(string, double)>();
+        var project = Path.Combine(work, "pdm");
+        Directory.CreateDirectory(project);
+        File.WriteAllText(Path.Combine(project, "pyproject.toml"), $$"""
+            [project]
+            name = "bench"
+            version = "0.1.0"
+            requires-python = ">=3.11,<3.12"
+            dependencies = [{{string.Join(", ", Roots.Select(r => $"\"{r}\""))}}]
+
+            [[tool.pdm.source]]
+            name = "pypi"
+            url = "{{index.AbsoluteUri}}"
+            verify_ssl = false
+            """);
+        var cache = Path.Combine(work, "pdm-cache");
+        var config = Path.Combine(work, "pdm-config.toml");
+        File.WriteAllText(config, $"""
+            cache_dir = "{cache}"
+            check_update = false
+
+            [pypi]
+            url = "{index.AbsoluteUri}"
+            verify_ssl = false
+
+            [python]
+            use_venv = true
+            use_pyenv = false
+
+            [venv]
+            backend = "venv"
+            in_project = true
+            with_pip = false
+            """);
+        var environment = new Dictionary<string, string>
+        {
+            ["PDM_CONFIG_FILE"] = config,
+            ["PDM_CHECK_UPDATE"] = "false",
+            ["XDG_CONFIG_HOME"] = Path.Combine(work, "pdm-home"),
+            ["XDG_CACHE_HOME"] = Path.Combine(work, "pdm-home"),
+            ["XDG_DATA_HOME"] = Path.Combine(work, "pdm-home"),
+        };
+        void Pdm(params string[] arguments) => Run(pdm, arguments, project, environment);
+        var venv = Path.Combine(project, ".venv");
+        void Install()
+        {
+            Pdm("venv", "create", "--force", python);
+            Pdm("install", "--no-self");
+        }
+        Pdm("venv", "create", "--force", python); // the lock evaluates markers with the project's interpreter
+        rows.Add(("PDM: lock, cold cache", Time(() => Pdm("lock"))));
+        File.Delete(Path.Combine(project, "pdm.lock"));
+        rows.Add(("PDM: lock, warm cache, no lock", Time(() => Pdm("lock"))));
+        Directory.Delete(cache, recursive: true);
+        Directory.Delete(venv, recursive: true);
+        rows.Add(("PDM: install (venv create + install --no-self), cold cache", Time(Install)));
+        Directory.Delete(venv, recursive: true);
+        rows.Add(("PDM: install, warm cache, no venv", Time(Install)));
+        rows.Add(("PDM: no-op (install --no-self)", Time(() => Pdm("install", "--no-self"))));
+        // A row only counts if PDM installed the whole graph into a venv of the benchmark's interpreter.
+        var installed = Directory.GetDirectories(Path.Combine(venv, "lib", "python3.11", "site-packages"), "*.dist-info").Length;
+        var home = File.ReadAllLines(Path.Combine(venv, "pyvenv.cfg")).FirstOrDefault(l => l.StartsWith("home", StringComparison.Ordinal));
+        if (installed != packages || home?.Contains(Path.GetDirectoryName(python)!, StringComparison.Ordinal) != true)
+        {
+            throw new InvalidOperationException($"PDM installed {installed} of {packages} distributions into a venv of {home}, not {python}");
+        }
         return rows;
     }
 
