@@ -138,6 +138,11 @@ internal static class PeerBenchmark
         {
             Console.WriteLine($"| {row} | {Median(values):0} ms | {string.Join(" / ", values.Select(v => v.ToString("0", CultureInfo.InvariantCulture)))} |");
         }
+        Console.WriteLine();
+        foreach (var line in Ratios(results))
+        {
+            Console.WriteLine(line);
+        }
         if (poetry is null)
         {
             Console.WriteLine("Poetry: not installed (apt-get install python3-poetry), skipped.");
@@ -155,6 +160,55 @@ internal static class PeerBenchmark
         {
         }
         return 0;
+    }
+
+    /// <summary>
+    /// Each scenario's lines for the note: ours against the fastest peer that ran. A <c>dotnet build</c> pays MSBuild's
+    /// start-up whatever the SDK does, so for the lock and no-op rows ours is also shown without bare MSBuild's
+    /// no-op (measured in the same rounds); installs are compared whole.
+    /// </summary>
+    private static IEnumerable<string> Ratios(Dictionary<string, List<double>> results)
+    {
+        const string Bare = "bare MSBuild: no-op dotnet build without the SDK";
+        double? MedianOf(string row) => results.TryGetValue(row, out var values) ? Median(values) : null;
+        var bare = MedianOf(Bare);
+        (string Scenario, string Ours, string Engine, bool LessBare, string[] Peers)[] scenarios =
+        [
+            ("lock, cold cache", "ours, dotnet build -t:PythonLock: lock, cold cache", "ours, engine: lock, cold cache", true,
+                ["pip: lock (install --dry-run --report), cold cache", "Poetry: lock, cold cache", "PDM: lock, cold cache"]),
+            ("lock, warm cache, no lock", "ours, dotnet build -t:PythonLock: lock, warm cache, no lock", "ours, engine: lock, warm cache, no lock", true,
+                ["pip: lock, warm cache", "Poetry: lock, warm cache, no lock", "PDM: lock, warm cache, no lock"]),
+            ("install, cold cache", "ours, dotnet build: install, cold cache", "ours, engine: install, cold cache", false,
+                ["pip: install --no-compile, cold cache", "Poetry: install, cold cache", "PDM: install (venv create + install --no-self), cold cache"]),
+            ("install, warm cache, no venv", "ours, dotnet build: install, warm cache, no venv", "ours, engine: install, warm cache, no venv", false,
+                ["pip: install --no-compile, warm cache, no venv", "Poetry: install, warm cache, no venv", "PDM: install, warm cache, no venv"]),
+            ("no-op", "ours, dotnet build: no-op", "ours, engine: no-op", true,
+                ["Poetry: no-op (install)", "PDM: no-op (install --no-self)"]),
+        ];
+        foreach (var (scenario, oursRow, engineRow, lessBare, peers) in scenarios)
+        {
+            var best = peers.Select(p => (Row: p, Ms: MedianOf(p))).Where(p => p.Ms is not null).OrderBy(p => p.Ms).FirstOrDefault();
+            var peer = best.Ms is { } b ? $"best peer {b:0} ms ({best.Row.Split(':')[0]})" : "no peer ran";
+            string Versus(double ms) => best.Ms is not { } p ? "" : ms <= 0 ? "none beyond MSBuild's start-up" : $"{p / ms:0.00}x as fast as the best peer";
+            if (MedianOf(oursRow) is { } ours)
+            {
+                var own = lessBare && bare is { } m ? ours - m : ours;
+                var what = lessBare && bare is not null ? $"dotnet build {ours:0} ms - bare MSBuild {bare:0} ms = {own:0} ms" : $"dotnet build {ours:0} ms";
+                yield return $"{scenario}: ours {what}; {peer}; {Versus(own)}";
+            }
+            if (MedianOf(engineRow) is { } engine)
+            {
+                yield return $"{scenario}: ours, engine alone {engine:0} ms; {peer}; {Versus(engine)}";
+            }
+        }
+        if (MedianOf("ours, dotnet build: no-op") is { } noop && bare is { } bareNoop)
+        {
+            yield return $"no-op against bare MSBuild (bar: within 50 ms): {noop - bareNoop:+0;-0} ms";
+        }
+        if (MedianOf("ours, engine: install, warm cache, no venv") is { } warm && MedianOf("floor: cp -al of the venv") is { } floor)
+        {
+            yield return $"warm install, engine alone, against the cp -al floor (bar: 1.5x): {warm / floor:0.00}x";
+        }
     }
 
     /// <summary>Lock cold, lock warm (no lock file), install cold (empty cache), install warm (no venv), no-op.</summary>
