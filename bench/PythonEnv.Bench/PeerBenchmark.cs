@@ -68,6 +68,7 @@ internal static class PeerBenchmark
         var poetry = Which("poetry");
         var pdm = Which("pdm");
         var build = dotnet ? DotnetProject.Create(root, server.SimpleUrl, Roots, python) : null;
+        var failed = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var round = 0; round <= runs; round++)
         {
             var measured = round > 0; // round 0 warms the JIT, the OS file cache and the connection pool
@@ -91,31 +92,29 @@ internal static class PeerBenchmark
                 Add("floor: cp -al of the venv", floor);
             }
 
-            foreach (var (row, ms) in Runs("pip") ? PipRound(work, server.SimpleUrl, python) : [])
+            // A peer that fails (a resolver that cannot read this index) is reported and left out; ours must not fail.
+            var peers = new List<(string Tool, bool Ran, Func<List<(string Row, double Ms)>> Round)>
             {
-                if (measured)
-                {
-                    Add(row, ms);
-                }
-            }
-            if (poetry is not null && Runs("poetry"))
+                ("pip", Runs("pip"), () => PipRound(work, server.SimpleUrl, python)),
+                ("Poetry", poetry is not null && Runs("poetry"), () => PoetryRound(work, poetry!, server.SimpleUrl)),
+                ("PDM", pdm is not null && Runs("pdm"), () => PdmRound(work, pdm!, server.SimpleUrl, python, wheels.Count)),
+            };
+            foreach (var (tool, ran, peerRound) in peers.Where(p => p.Ran && !failed.ContainsKey(p.Tool)))
             {
-                foreach (var (row, ms) in PoetryRound(work, poetry, server.SimpleUrl))
+                try
                 {
-                    if (measured)
+                    foreach (var (row, ms) in peerRound())
                     {
-                        Add(row, ms);
+                        if (measured)
+                        {
+                            Add(row, ms);
+                        }
                     }
                 }
-            }
-            if (pdm is not null && Runs("pdm"))
-            {
-                foreach (var (row, ms) in PdmRound(work, pdm, server.SimpleUrl, python, wheels.Count))
+                catch (InvalidOperationException e)
                 {
-                    if (measured)
-                    {
-                        Add(row, ms);
-                    }
+                    failed[tool] = string.Join(" / ", e.Message.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).Take(6));
+                    Console.WriteLine($"{tool} failed in round {round}, left out: {failed[tool]}");
                 }
             }
             if (build is not null)
@@ -150,6 +149,10 @@ internal static class PeerBenchmark
         if (pdm is null)
         {
             Console.WriteLine("PDM: not installed (apt-get install python3-pdm: 2.2.1 in Debian 12), skipped.");
+        }
+        foreach (var (tool, reason) in failed)
+        {
+            Console.WriteLine($"{tool}: failed, left out: {reason}");
         }
         Console.WriteLine("load after: " + Uptime());
         try
