@@ -96,7 +96,20 @@ internal static class PeerBenchmark
             var peers = new List<(string Tool, bool Ran, Func<List<(string Row, double Ms)>> Round)>
             {
                 ("pip", Runs("pip"), () => PipRound(work, server.SimpleUrl, python)),
-                ("Poetry", poetry is not null && Runs("poetry"), () => PoetryRound(work, poetry!, server.SimpleUrl)),
+                ("Poetry", poetry is not null && Runs("poetry"), () =>
+                {
+                    // Poetry 1.3 asks for */* and reads the answer as HTML: PyPI answers */* with HTML, this index
+                    // (the server's choice under PEP 691) with JSON, which Poetry would read as a page without files.
+                    server.Switches.HtmlOnly = true;
+                    try
+                    {
+                        return PoetryRound(work, poetry!, server.SimpleUrl);
+                    }
+                    finally
+                    {
+                        server.Switches.HtmlOnly = false;
+                    }
+                }),
                 ("PDM", pdm is not null && Runs("pdm"), () => PdmRound(work, pdm!, server.SimpleUrl, python, wheels.Count)),
             };
             foreach (var (tool, ran, peerRound) in peers.Where(p => p.Ran && !failed.ContainsKey(p.Tool)))
