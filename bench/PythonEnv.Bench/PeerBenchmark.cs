@@ -244,13 +244,13 @@ internal static class PeerBenchmark
 
         var installCache = Path.Combine(work, "engine-install-cache");
         var venv = Path.Combine(project, ".venv");
-        async Task<(double, SyncResult)> Sync()
+        async Task<(double, SyncResult)> Sync(bool compile = false, string? into = null)
         {
             var clock = Stopwatch.StartNew();
             var lockFile = PylockReader.Load(lockPath);
             var plan = LockInstallPlan.Create(lockFile, lockPath, interpreter);
             using var client = new IndexClient(new IndexClientOptions { IndexUrls = [index], CacheDir = installCache });
-            var result = await EnvironmentSync.SyncAsync(plan, interpreter, venv, new SyncOptions { CacheDirectory = installCache, Download = client.DownloadAsync });
+            var result = await EnvironmentSync.SyncAsync(plan, interpreter, into ?? venv, new SyncOptions { CacheDirectory = installCache, Download = client.DownloadAsync, CompileBytecode = compile });
             return (clock.Elapsed.TotalMilliseconds, result);
         }
         var (cold, coldResult) = await Sync();
@@ -263,6 +263,10 @@ internal static class PeerBenchmark
         var (noop, noopResult) = await Sync();
         rows.Add(("ours, engine: no-op", noop));
         Console.WriteLine($"  engine no-op: {noopResult.Phases}");
+        // PythonCompileBytecode=true: the warm install again, into another venv, with every .py compiled and recorded.
+        var (compiled, compiledResult) = await Sync(compile: true, into: Path.Combine(project, ".venv-bytecode"));
+        rows.Add(("ours, engine: install with bytecode, warm cache, no venv", compiled));
+        Console.WriteLine($"  engine install with bytecode: {compiledResult.Phases}");
         return rows;
     }
 

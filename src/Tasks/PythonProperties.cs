@@ -22,6 +22,7 @@ internal static class PythonProperties
     public const string PrereleaseName = "PythonPrerelease";
     public const string OfflineName = "PythonOffline";
     public const string NoBuildName = "PythonNoBuild";
+    public const string CompileBytecodeName = "PythonCompileBytecode";
     public const string UpgradeName = "PythonUpgrade";
     public const string EnvironmentEnabledName = "PythonEnvironmentEnabled";
     public const string TorchBackendName = "PythonTorchBackend";
@@ -100,7 +101,7 @@ internal static class PythonProperties
             case PrereleaseName: Prerelease(value); break;
             case UpgradeName: Upgrade(value); break;
             case TorchBackendName: TorchBackend(value); break;
-            case OfflineName or NoBuildName: Boolean(name, value); break;
+            case OfflineName or NoBuildName or CompileBytecodeName: Boolean(name, value); break;
             case EnvironmentEnabledName: Boolean(name, value, empty: true); break;
             case InterpreterSourceName: InterpreterSource(value); break;
             case SelfContainedName: Boolean(name, value); break;

@@ -25,6 +25,8 @@ public sealed class PythonPublishEnvironment : Task, ICancelableTask
     [Required] public string RuntimeConfig { get; set; } = "";
     public string EnvironmentFolder { get; set; } = "python";
     public string? RuntimeIdentifier { get; set; }
+    /// <summary><c>PythonCompileBytecode</c>: empty or <c>true</c> compiles the published bytecode (checked by PythonValidateProperties at build).</summary>
+    public string? CompileBytecode { get; set; }
 
     /// <summary>The staged runtimeconfig.json, to publish in place of the build's.</summary>
     [Output] public string? StagedRuntimeConfig { get; private set; }
@@ -46,6 +48,7 @@ public sealed class PythonPublishEnvironment : Task, ICancelableTask
                 EnvironmentFolder = EnvironmentFolder,
                 RuntimeIdentifier = RuntimeIdentifier,
                 RuntimeConfig = RuntimeConfig,
+                CompileBytecode = !string.Equals(CompileBytecode?.Trim(), "false", StringComparison.OrdinalIgnoreCase),
                 Log = line => Log.LogMessage(MessageImportance.High, "PythonPublish: " + line),
             }, _cancel.Token).GetAwaiter().GetResult();
             return !Log.HasLoggedErrors;

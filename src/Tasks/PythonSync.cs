@@ -25,6 +25,8 @@ public sealed class PythonSync : PythonIndexTask
     public string? InstallExtras { get; set; }
     /// <summary><c>PythonNoBuild</c>: <c>true</c> never builds a wheel from an sdist.</summary>
     public string? NoBuild { get; set; }
+    /// <summary><c>PythonCompileBytecode</c>: <c>true</c> compiles the installed packages' .py files to bytecode (default false).</summary>
+    public string? CompileBytecode { get; set; }
 
     /// <summary>The <c>PythonRequirementsFile</c> items: their index URLs' credentials are needed to download what the lock lists.</summary>
     public ITaskItem[] RequirementsFiles { get; set; } = Array.Empty<ITaskItem>();
@@ -66,6 +68,7 @@ public sealed class PythonSync : PythonIndexTask
             Groups = PropertyLists.Names(InstallGroups),
             Extras = PropertyLists.Names(InstallExtras),
             NoBuild = PythonProperties.Boolean(PythonProperties.NoBuildName, NoBuild),
+            CompileBytecode = PythonProperties.Boolean(PythonProperties.CompileBytecodeName, CompileBytecode),
             InterpreterSource = PythonProperties.InterpreterSource(InterpreterSource),
             ManagedInterpreters = ManagedInterpreters(index),
             SettingsFile = SettingsFile,

@@ -50,7 +50,16 @@ public sealed class ValidatePythonProperties : Task
         foreach (var property in PropertiesWithCredentials)
         {
             var origin = Locate(property.ItemSpec, value: "");
-            if (origin.Source is PropertySource.ProjectFile or PropertySource.Unknown)
+            if (property.ItemSpec is "PythonInstallMirror" or "PythonDownloadsManifest")
+            {
+                // Wherever they come from: these downloads are made without credentials, so the masked URL is all that is used.
+                warned = true;
+                Log.LogWarning(null, DiagnosticCodes.CredentialsInProject, null, origin.File, origin.Line, origin.Column, 0, 0,
+                    $"{property.ItemSpec} holds credentials (user:password@ in the URL). Managed Python downloads are made without " +
+                    "credentials, so PythonEnv.Sdk does not use or copy them (the SDK's files and messages show ***@). " +
+                    "Use a mirror or manifest location that needs none (an internal host, a file path or a file:// URL).");
+            }
+            else if (origin.Source is PropertySource.ProjectFile or PropertySource.Unknown)
             {
                 warned = true;
                 Log.LogWarning(null, DiagnosticCodes.CredentialsInProject, null, origin.File, origin.Line, origin.Column, 0, 0,

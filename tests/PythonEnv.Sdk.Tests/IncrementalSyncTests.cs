@@ -143,6 +143,34 @@ public sealed partial class IncrementalSyncTests : SdkTest
     }
 
     [TestMethod]
+    public async Task PythonCompileBytecode_compiles_the_venv_in_place_and_the_app_importing_it_leaves_the_next_build_a_no_op()
+    {
+        await using var server = await TestIndexServer.StartAsync();
+        server.Publish(new PackageSpec("alpha", "1.0"));
+        var project = Project(server, "1.0");
+        AssertSucceeded(project.Build());
+        AssertTasksRun(Build(project));
+        var record = Directory.GetFiles(project.PathOf(".venv"), "RECORD", SearchOption.AllDirectories).Single(p => p.Contains("alpha-1.0.dist-info", StringComparison.Ordinal));
+        Assert.IsFalse(File.ReadAllText(record).Contains(".pyc", StringComparison.Ordinal), "off by default: nothing compiled");
+
+        var compiled = Build(project, "-p:PythonCompileBytecode=true");
+        AssertSucceeded(compiled);
+        CollectionAssert.Contains(SdkTasksRun(compiled), "PythonSync", "the property is a setting of the sync");
+        StringAssert.Contains(compiled.Output, "Compiled 1 files to bytecode");
+        Assert.IsFalse(compiled.Output.Contains("Installed alpha", StringComparison.Ordinal), "compiled in place, not reinstalled:\n" + compiled);
+        StringAssert.Contains(File.ReadAllText(record), "alpha/__pycache__/__init__.");
+
+        AssertTasksRun(Build(project, "-p:PythonCompileBytecode=true"));
+        // The app imports the package: with its bytecode there, Python writes nothing into the venv.
+        RealPython.Run(project.PathOf(Path.Combine(".venv", "bin", "python")), ["-c", "import alpha"]);
+        AssertTasksRun(Build(project, "-p:PythonCompileBytecode=true"));
+
+        var invalid = project.Build("--no-restore", "-p:PythonCompileBytecode=yes");
+        Assert.AreNotEqual(0, invalid.ExitCode, invalid.ToString());
+        StringAssert.Contains(invalid.WithCode("PYENV1001").Single().Message, "PythonCompileBytecode");
+    }
+
+    [TestMethod]
     public async Task A_package_installed_or_altered_by_hand_is_put_back_in_line_and_reported_in_Locked_mode()
     {
         await using var server = await TestIndexServer.StartAsync();

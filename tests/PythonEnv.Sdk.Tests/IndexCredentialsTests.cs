@@ -101,6 +101,31 @@ public sealed class IndexCredentialsTests : SdkTest
     }
 
     [TestMethod]
+    public async Task Credentials_in_the_managed_Python_mirror_or_manifest_are_a_warning_and_reach_no_file_or_task()
+    {
+        await using var server = await PrivateIndexAsync();
+        var project = Project($"""
+              <PythonIndexUrl>{server.SimpleUrl.AbsoluteUri}</PythonIndexUrl>
+              <PythonInstallMirror>https://mirror-user:{Password}@mirror.invalid/python-build-standalone</PythonInstallMirror>
+            """);
+        project.Environment["PYTHONENV_INDEX_127_0_0_1_" + server.SimpleUrl.Port + "_USERNAME"] = "builder";
+        project.Environment["PYTHONENV_INDEX_127_0_0_1_" + server.SimpleUrl.Port + "_PASSWORD"] = Password;
+        var binlog = project.PathOf("build.binlog");
+
+        var build = project.Build($"-bl:{binlog}", $"-p:PythonDownloadsManifest=https://manifest-user:{Password}@manifest.invalid/download-metadata.json");
+
+        Assert.AreEqual(0, build.ExitCode, build.ToString());
+        var warnings = build.WithCode("PYENV1003").ToList();
+        var mirror = warnings.Single(w => w.Message.StartsWith("PythonInstallMirror", StringComparison.Ordinal));
+        Assert.AreEqual(project.LineOf("<PythonInstallMirror>"), mirror.Line, build.ToString());
+        StringAssert.Contains(mirror.Message, "without credentials");
+        Assert.IsTrue(warnings.Any(w => w.Message.StartsWith("PythonDownloadsManifest", StringComparison.Ordinal)), "from the command line too:\n" + build);
+        AssertNoSecret(project, build, binlog: null, except: project.ProjectPath);
+        var taskParameters = Replay(binlog).Split('\n').Where(line => line.Contains("Task Parameter", StringComparison.Ordinal) && line.Contains(Password, StringComparison.Ordinal)).ToList();
+        Assert.IsEmpty(taskParameters, string.Join("\n", taskParameters));
+    }
+
+    [TestMethod]
     public async Task A_requirements_file_index_url_with_credentials_serves_the_lock_and_the_sync()
     {
         await using var server = await PrivateIndexAsync();

@@ -25,6 +25,7 @@ public sealed class PropertyValidationTests : SdkTest
               <PythonPrerelease>yes</PythonPrerelease>
               <PythonLockMode>Strict</PythonLockMode>
               <PythonNoBuild>maybe</PythonNoBuild>
+              <PythonCompileBytecode>often</PythonCompileBytecode>
               <PythonUpgrade>alpha&gt;=2</PythonUpgrade>
               <PythonPublishEnvironment>no</PythonPublishEnvironment>
             </PropertyGroup>
@@ -45,6 +46,7 @@ public sealed class PropertyValidationTests : SdkTest
         AssertError(build, "PythonPrerelease", "yes", project.ProjectPath, project.LineOf("<PythonPrerelease>"), "allow", "if-necessary-or-explicit");
         AssertError(build, "PythonLockMode", "Strict", project.ProjectPath, project.LineOf("<PythonLockMode>"), "Update", "Locked", "Frozen");
         AssertError(build, "PythonNoBuild", "maybe", project.ProjectPath, project.LineOf("<PythonNoBuild>"), "true", "false");
+        AssertError(build, "PythonCompileBytecode", "often", project.ProjectPath, project.LineOf("<PythonCompileBytecode>"), "true", "false");
         AssertError(build, "PythonUpgrade", "alpha>=2", project.ProjectPath, project.LineOf("<PythonUpgrade>"), "true", "false", "package names");
         AssertError(build, "PythonOffline", "yes", imported, 3, "true", "false");
         AssertError(build, "PythonPublishEnvironment", "no", project.ProjectPath, project.LineOf("<PythonPublishEnvironment>"), "true", "false");

@@ -62,6 +62,8 @@ public static class DiagnosticCodes
     public const string VenvDrifted = "PYENV4009";
     /// <summary>Two locked packages install the same file (or the same script), or one would take a file a package that stays owns.</summary>
     public const string InstallConflict = "PYENV4010";
+    /// <summary>Compiling the venv's bytecode (PythonCompileBytecode) failed: the interpreter could not run the compiler.</summary>
+    public const string BytecodeCompileFailed = "PYENV4030";
     /// <summary>A package is on none of the configured indexes.</summary>
     public const string PackageNotFound = "PYENV5001";
     /// <summary>An index refused our credentials (401/403).</summary>

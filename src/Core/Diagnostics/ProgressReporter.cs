@@ -15,6 +15,7 @@ public enum ProgressPhase
     Unpack,
     Build,
     Link,
+    Compile,
 }
 
 /// <summary>
@@ -152,6 +153,7 @@ public sealed class ThrottledProgress : IProgressReporter, IDisposable
                 ProgressPhase.Download => $"{Count} {(Count == 1 ? "file" : "files")}, {ByteSize.Format(Bytes)} ",
                 ProgressPhase.Unpack => $"{Count} {(Count == 1 ? "wheel" : "wheels")} ",
                 ProgressPhase.Build => $"{Count} {(Count == 1 ? "sdist" : "sdists")} ",
+                ProgressPhase.Compile => "",
                 _ => $"{Count} {(Count == 1 ? "package" : "packages")} ",
             };
             return string.Format(CultureInfo.InvariantCulture, "{0}: {1}in {2:0.0} s", phase.ToString().ToLowerInvariant(), what, seconds);
@@ -180,6 +182,7 @@ public sealed class ThrottledProgress : IProgressReporter, IDisposable
                 ProgressPhase.Download => "Downloading",
                 ProgressPhase.Unpack => "Unpacking",
                 ProgressPhase.Build => "Building",
+                ProgressPhase.Compile => "Compiling bytecode of",
                 _ => "Linking",
             };
             var elapsed = now - Started;

@@ -36,7 +36,8 @@ public static partial class EnvironmentSync
         using var venvLock = await FileLock.AcquireAsync(lockPath, "the virtual environment " + venvRoot, cancellationToken: cancellationToken).ConfigureAwait(false);
 
         phases.Mark("venv lock");
-        var fingerprint = plan.Fingerprint(interpreter);
+        // A venv synced without bytecode does not match a build that asks for it.
+        var fingerprint = plan.Fingerprint(interpreter) + (options.CompileBytecode ? "bytecode\n" : "");
         // Nothing below changes the venv until every wheel is chosen, fetched, unpacked and validated: a plan that
         // cannot be installed (no wheel for a new interpreter, a bad wheel) fails with the old venv whole.
         var venv = VirtualEnvironment.For(venvRoot, interpreter);
@@ -173,6 +174,24 @@ public static partial class EnvironmentSync
         }
 
         phases.Mark("link files");
+        if (options.CompileBytecode)
+        {
+            // What was installed now, and what stays but was installed without bytecode (the property was off then).
+            var uncompiled = installs.Select(i => i.Install.DistInfoTarget)
+                .Concat(staying.Select(d => d.Folder).Where(BytecodeCompiler.NeedsCompiling)).ToList();
+            var compiling = options.Progress?.Start(ProgressPhase.Compile, $"{uncompiled.Count} distributions");
+            var report = await BytecodeCompiler.CompileAsync(interpreter.Executable, uncompiled, PycInvalidation.Default, cancellationToken).ConfigureAwait(false);
+            compiling?.Dispose();
+            if (report.Compiled > 0)
+            {
+                log($"Compiled {report.Compiled} files to bytecode");
+            }
+            if (report.FailureSummary(interpreter.Version) is { } failures)
+            {
+                (options.Note ?? log)(failures);
+            }
+            phases.Mark("compile bytecode");
+        }
         WriteStamp(venvRoot, fingerprint, interpreter, plan, prepared.ToDictionary(p => p.Package.NormalizedName, p => p.Wheel.SourceSha256, StringComparer.Ordinal), installed);
         phases.Mark("stamp");
         return new SyncResult(venv, created, false, added, replaced, removed, unchanged, clock.Elapsed) { Drift = drift.Select(d => d.Line).ToList(), Phases = phases };

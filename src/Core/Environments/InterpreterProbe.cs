@@ -17,16 +17,10 @@ namespace PythonEnv.Environments;
 public sealed class InterpreterProbe
 {
     private const string CacheFolder = "interpreters-v1";
-    private static readonly Lazy<string> Script = new(() =>
-    {
-        using var stream = typeof(InterpreterProbe).Assembly.GetManifestResourceStream("PythonEnv.Environments.probe.py")
-            ?? throw new InvalidOperationException("probe.py is not embedded in PythonEnv.Core");
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        return reader.ReadToEnd();
-    });
+    private static readonly EmbeddedScript Script = new("probe.py");
 
     // Entries made by another version of the probe script are stale: the script's digest is part of the key.
-    private static readonly Lazy<string> ScriptDigest = new(() => Hashing.Sha256Hex(Encoding.UTF8.GetBytes(Script.Value)).Substring(0, 16));
+    private static readonly Lazy<string> ScriptDigest = new(() => Hashing.Sha256Hex(Encoding.UTF8.GetBytes(Script.Text)).Substring(0, 16));
 
     private readonly string? _cacheDirectory;
 
@@ -37,7 +31,7 @@ public sealed class InterpreterProbe
     }
 
     /// <summary>The probe script's text (what runs inside the interpreter).</summary>
-    public static string ScriptText => Script.Value;
+    public static string ScriptText => Script.Text;
 
     /// <summary>Probes <paramref name="executable"/>, or returns null when it is not a working Python (with why in <paramref name="failure"/>).</summary>
     public async Task<(PythonInterpreter? Interpreter, string? Failure)> TryProbeAsync(string executable, CancellationToken cancellationToken = default)
@@ -58,7 +52,7 @@ public sealed class InterpreterProbe
         try
         {
             // -I: ignore PYTHON* variables and the user site, so the answer depends on the install only.
-            result = await ProcessRunner.RunAsync(path, new[] { "-I", "-" }, standardInput: Script.Value,
+            result = await ProcessRunner.RunAsync(path, new[] { "-I", "-" }, standardInput: Script.Text,
                 timeout: TimeSpan.FromSeconds(60), cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or TimeoutException or UnauthorizedAccessException)

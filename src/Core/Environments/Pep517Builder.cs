@@ -21,13 +21,7 @@ namespace PythonEnv.Environments;
 /// </summary>
 public sealed class Pep517Builder
 {
-    private static readonly Lazy<string> Frontend = new(() =>
-    {
-        using var stream = typeof(Pep517Builder).Assembly.GetManifestResourceStream("PythonEnv.Environments.pep517_build.py")
-            ?? throw new InvalidOperationException("pep517_build.py is not embedded in PythonEnv.Core");
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        return reader.ReadToEnd();
-    });
+    private static readonly EmbeddedScript Frontend = new("pep517_build.py");
 
     /// <param name="resolveBuildRequirements">
     /// Turns PEP 508 build requirements into an install plan for the interpreter (the resolver); null when
@@ -58,7 +52,7 @@ public sealed class Pep517Builder
         {
             Directory.CreateDirectory(work);
             var frontend = Path.Combine(work, "pep517_build.py");
-            File.WriteAllText(frontend, Frontend.Value);
+            File.WriteAllText(frontend, Frontend.Text);
             var unpacked = await RunFrontendAsync(interpreter.BaseExecutable, package, work,
                 new[] { frontend, "unpack", Path.GetFullPath(sdistPath), Path.Combine(work, "src") }, cancellationToken).ConfigureAwait(false);
             Directory.CreateDirectory(Path.Combine(work, "src"));

@@ -43,6 +43,15 @@ public sealed class SyncOptions
     /// <summary>PythonNoBuild: never build from source.</summary>
     public bool NoBuild { get; init; }
 
+    /// <summary>
+    /// PythonCompileBytecode: compile every installed distribution's .py files (<see cref="BytecodeCompiler"/>), as pip
+    /// does by default; distributions installed before without bytecode are compiled too.
+    /// </summary>
+    public bool CompileBytecode { get; init; }
+
+    /// <summary>Receives notes that are not changes (sources the interpreter could not compile).</summary>
+    public Action<string>? Note { get; init; }
+
     /// <summary>Receives one line per change (install, remove, replace, venv creation).</summary>
     public Action<string>? Log { get; init; }
 

@@ -24,6 +24,8 @@ public sealed class PublishRequest
     /// <summary>The environment's folder in the published app (relative).</summary>
     public string EnvironmentFolder { get; init; } = "python";
     public string? RuntimeIdentifier { get; init; }
+    /// <summary><c>PythonCompileBytecode</c> (default true for publish): hash-checked .pyc files, recorded in each RECORD.</summary>
+    public bool CompileBytecode { get; init; } = true;
     /// <summary>The build's runtimeconfig.json (absolute host values), rewritten with relative ones.</summary>
     public string RuntimeConfig { get; init; } = "";
     public Action<string> Log { get; init; } = _ => { };
@@ -32,7 +34,8 @@ public sealed class PublishRequest
 /// <summary>
 /// The locked environment as a published app carries it, beside the app: a venv without an interpreter (a
 /// <c>pyvenv.cfg</c> and the site-packages of the synced venv, every file checked against its distribution's
-/// RECORD hash, bytecode compiled with hash-checked .pyc so moving the folder never invalidates it) and a
+/// RECORD hash, each RECORD listing what was published, bytecode compiled with hash-checked .pyc so moving the
+/// folder never invalidates it, unless PythonCompileBytecode=false) and a
 /// runtimeconfig.json whose host values are relative to the app folder. The interpreter itself is the locked
 /// X.Y found on the target machine (<see cref="PythonHostConfiguration"/>).
 /// </summary>
@@ -66,8 +69,19 @@ public static class PublishedEnvironment
         // A venv with no interpreter in it: CPython's site module reads this beside the program name the host sets.
         File.WriteAllText(Path.Combine(root, "pyvenv.cfg"),
             $"include-system-site-packages = false\nversion = {version}\n");
-        await CompileAsync(Value(HostValues.PythonBaseExecutable), stagedSitePackages, cancellation).ConfigureAwait(false);
-        request.Log($"published environment: {distributions.Count} distributions, {files} files, hash-checked, bytecode compiled (Python {version})");
+        var compiled = "";
+        if (request.CompileBytecode)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var stagedDistributions = distributions.Select(d => Path.Combine(stagedSitePackages, Path.GetFileName(d))).ToList();
+            var report = await BytecodeCompiler.CompileAsync(Value(HostValues.PythonBaseExecutable), stagedDistributions, PycInvalidation.CheckedHash, cancellation, DiagnosticCodes.PublishCompileFailed).ConfigureAwait(false);
+            compiled = $", {report.Compiled} .pyc compiled in {clock.Elapsed.TotalMilliseconds:0} ms";
+            if (report.FailureSummary(version) is { } failures)
+            {
+                request.Log(failures);
+            }
+        }
+        request.Log($"published environment: {distributions.Count} distributions, {files} files, hash-checked{compiled} (Python {version})");
 
         var staged = Path.Combine(request.StagingDirectory, Path.GetFileName(request.RuntimeConfig));
         File.WriteAllText(staged, RelativeRuntimeConfig(File.ReadAllText(request.RuntimeConfig), request.HostValues, prefix, request.EnvironmentFolder));
@@ -137,7 +151,11 @@ public static class PublishedEnvironment
             .Any(l => !l.Trim().EndsWith("-any", StringComparison.Ordinal));
     }
 
-    /// <summary>Copies one distribution's files inside site-packages, each checked against its RECORD hash; returns the count.</summary>
+    /// <summary>
+    /// Copies one distribution's files inside site-packages, each checked against its RECORD hash, and writes its
+    /// RECORD with the rows of what was copied (scripts outside site-packages and the venv's bytecode stay behind);
+    /// returns the count.
+    /// </summary>
     private static int CopyVerified(string sitePackages, string distInfo, string target)
     {
         var record = Path.Combine(distInfo, "RECORD");
@@ -147,6 +165,8 @@ public static class PublishedEnvironment
             throw new PythonEnvException(DiagnosticCodes.PublishedFileAltered, $"{name} has no RECORD in {sitePackages}: the venv was altered. Build again (the sync repairs it), then publish.", distInfo);
         }
         var count = 0;
+        var published = new List<RecordEntry>();
+        var recordRow = name + "/RECORD";
         foreach (var entry in RecordFile.Parse(File.ReadAllText(record)))
         {
             var path = entry.Path.Replace('\\', '/');
@@ -154,6 +174,10 @@ public static class PublishedEnvironment
             if (path.StartsWith("/", StringComparison.Ordinal) || path.Contains(':') || path.Split('/').Contains("..") || path.Split('/').Contains("__pycache__"))
             {
                 continue;
+            }
+            if (path == recordRow)
+            {
+                continue; // written below
             }
             var source = Path.Combine(sitePackages, path.Replace('/', Path.DirectorySeparatorChar));
             var inDistInfo = path.StartsWith(name + "/", StringComparison.Ordinal);
@@ -169,22 +193,14 @@ public static class PublishedEnvironment
             var destination = Path.Combine(target, path.Replace('/', Path.DirectorySeparatorChar));
             Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
             File.Copy(source, destination, overwrite: true);
+            published.Add(entry);
             count++;
         }
-        return count;
-    }
-
-    private static async Task CompileAsync(string python, string folder, CancellationToken cancellation)
-    {
-        // checked-hash: the .pyc stays valid wherever the folder is moved or copied (timestamps are not kept).
-        var result = await ProcessRunner.RunAsync(python,
-            new[] { "-I", "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "checked-hash", folder },
-            timeout: TimeSpan.FromMinutes(10), cancellationToken: cancellation).ConfigureAwait(false);
-        if (result.ExitCode != 0)
-        {
-            throw new PythonEnvException(DiagnosticCodes.PublishCompileFailed,
-                $"Compiling the published environment's bytecode with {python} failed (exit code {result.ExitCode}): {(result.StandardOutput + result.StandardError).Trim()}", folder);
-        }
+        published.Add(new RecordEntry(recordRow, "", null));
+        var stagedRecord = Path.Combine(target, recordRow.Replace('/', Path.DirectorySeparatorChar));
+        Directory.CreateDirectory(Path.GetDirectoryName(stagedRecord)!);
+        File.WriteAllText(stagedRecord, RecordFile.Write(published));
+        return count + 1;
     }
 
     /// <summary>The runtimeconfig.json text with host values relative to the app folder and none of the build machine's.</summary>

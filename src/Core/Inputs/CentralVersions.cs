@@ -33,7 +33,7 @@ public static class CentralVersions
                 continue;
             }
 
-            var (line, column) = ItemLocator.Find(item.File, item.ItemType, item.Name, "Include");
+            var (line, column) = ItemLocator.Find(item.File, item.ItemType, item.Name, "Include", item.Metadata);
             var declared = new DeclaredRequirement(requirement, null, new SourceLocation(item.File ?? item.Description, line, column));
             if (central.TryGetValue(requirement.PackageName.Normalized, out var first))
             {

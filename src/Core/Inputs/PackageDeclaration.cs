@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Generic;
+
 namespace PythonEnv.Inputs;
 
 /// <summary>Whether a declaration asks for a package or only limits its versions.</summary>
@@ -52,6 +55,12 @@ public sealed record PackageDeclaration(DeclarationKind Kind, string Name)
         DeclarationKind.Package => "PythonPackage",
         DeclarationKind.Constraint => "PythonConstraint",
         _ => "PythonPackageVersion",
+    };
+
+    /// <summary>The metadata as written on the item, by name: what tells two items of one package apart in the project file.</summary>
+    public IReadOnlyDictionary<string, string?> Metadata => new Dictionary<string, string?>(StringComparer.Ordinal)
+    {
+        ["Version"] = Version, ["Extras"] = Extras, ["Marker"] = Marker, ["Group"] = Group, ["Index"] = Index, ["VersionOverride"] = VersionOverride,
     };
 
     /// <summary>How messages name the declaration: <c>PythonPackage "requests"</c>.</summary>

@@ -121,7 +121,7 @@ public static class PackageDeclarationValidator
             var errors = problems
                 .Select(p =>
                 {
-                    var position = ItemLocator.Find(declaration.File, declaration.ItemType, declaration.Name, p.Metadata);
+                    var position = ItemLocator.Find(declaration.File, declaration.ItemType, declaration.Name, p.Metadata, declaration.Metadata);
                     return new PythonEnvException(DiagnosticCodes.InvalidDeclaration, p.Message, declaration.File, position.Line, position.Column);
                 })
                 .ToList();

@@ -100,7 +100,7 @@ public sealed partial class ProjectDeclarations
             errors.AddRange(validation.Errors);
             if (validation.Requirement is { } requirement)
             {
-                var (line, column) = ItemLocator.Find(item.File, item.ItemType, item.Name, "Include");
+                var (line, column) = ItemLocator.Find(item.File, item.ItemType, item.Name, "Include", item.Metadata);
                 var declared = new DeclaredRequirement(requirement, validation.Group, new SourceLocation(item.File ?? item.Description, line, column)) { Origin = item.Origin };
                 if (!string.IsNullOrWhiteSpace(item.Index))
                 {
@@ -204,7 +204,7 @@ public sealed partial class ProjectDeclarations
             var validation = PackageDeclarationValidator.Validate(item);
             if (validation.Requirement is { } requirement)
             {
-                var (line, column) = ItemLocator.Find(item.File, item.ItemType, item.Name, "Include");
+                var (line, column) = ItemLocator.Find(item.File, item.ItemType, item.Name, "Include", item.Metadata);
                 Add(new DeclaredRequirement(requirement, null, new SourceLocation(item.File ?? item.Description, line, column)) { Origin = item.Origin }, item.Kind == DeclarationKind.Constraint);
             }
         }

@@ -170,7 +170,8 @@ public static class LockWorkflow
         ResolutionResult resolution;
         // Upgraded packages must see versions published since their pages were cached; the others may use the cache.
         var refresh = upgradeAll ? CacheRefresh.All : CacheRefresh.Packages(upgrade);
-        using (var client = new IndexClient(indexes with { Refresh = refresh }))
+        // Files downloaded while resolving (an sdist to build metadata from, a wheel without PEP 658 metadata) show progress too.
+        using (var client = new IndexClient(indexes with { Refresh = refresh, Progress = indexes.Progress ?? request.Progress }))
         using (request.Progress?.Start(ProgressPhase.Resolve, Path.GetFileName(request.LockPath)))
         {
             resolution = new PythonResolver(new IndexPackageSource(client), options).Resolve(roots, constraints, cancellationToken);

@@ -44,6 +44,9 @@ public sealed class SyncRequest
     /// <summary><c>PythonNoBuild</c>: never build a wheel from an sdist.</summary>
     public bool NoBuild { get; init; }
 
+    /// <summary><c>PythonCompileBytecode</c>: compile the installed packages' bytecode, as pip does.</summary>
+    public bool CompileBytecode { get; init; }
+
     /// <summary><c>PythonInterpreterSource</c>: installed interpreters, managed ones, or installed first.</summary>
     public Interpreters.InterpreterSource InterpreterSource { get; init; } = Interpreters.InterpreterSource.Auto;
 
@@ -140,6 +143,8 @@ public static class SyncWorkflow
             CacheDirectory = index.CacheDir,
             Download = client.DownloadAsync,
             NoBuild = request.NoBuild,
+            CompileBytecode = request.CompileBytecode,
+            Note = request.Note,
             // Build requirements of sdists are resolved and installed by this engine, from the same indexes.
             SdistBuilder = BuildRequirementsResolver.CreateBuilder(client),
             Log = request.Log,

@@ -18,17 +18,19 @@ public sealed class ItemLocatorTests
             <PythonPackage Include="twice" Condition="'$(A)' == ''" />
             <PythonPackage Include="twice" Condition="'$(A)' != ''" />
             <PythonConstraint Include="requests" Version="&lt;3" />
+            <PythonPackage Include="torch" Version="==2.2.0" Index="pytorch-cu121" Marker="sys_platform == 'linux'" />
+            <PythonPackage Include="torch" Version="==2.2.0" Marker="sys_platform == 'darwin'" />
           </ItemGroup>
         </Project>
         """;
 
-    private static (int, int) Find(string itemType, string include, string metadata)
+    private static (int, int) Find(string itemType, string include, string metadata, PackageDeclaration? item = null)
     {
         var file = Path.Combine(Path.GetTempPath(), $"itemlocator-{Guid.NewGuid():N}.csproj");
         File.WriteAllText(file, Project);
         try
         {
-            return ItemLocator.Find(file, itemType, include, metadata);
+            return ItemLocator.Find(file, itemType, include, metadata, item?.Metadata);
         }
         finally
         {
@@ -53,6 +55,18 @@ public sealed class ItemLocatorTests
     [DataRow("PythonPackage", "expanded-from-a-property")]
     [DataRow("PythonConstraint", "numpy")]
     public void Gives_no_position_rather_than_a_guess(string itemType, string include) => Assert.AreEqual((0, 0), Find(itemType, include, "Version"));
+
+    [TestMethod]
+    public void Tells_two_items_of_one_package_apart_by_their_metadata()
+    {
+        var linux = new PackageDeclaration(DeclarationKind.Package, "torch") { Version = "==2.2.0", Index = "pytorch-cu121", Marker = "sys_platform == 'linux'" };
+        var mac = new PackageDeclaration(DeclarationKind.Package, "torch") { Version = "==2.2.0", Marker = "sys_platform == 'darwin'" };
+        Assert.AreEqual((10, 54), Find("PythonPackage", "torch", "Index", linux));
+        Assert.AreEqual((11, 5), Find("PythonPackage", "torch", "Include", mac));
+        Assert.AreEqual((0, 0), Find("PythonPackage", "torch", "Include"), "without the metadata, no guess");
+        Assert.AreEqual((0, 0), Find("PythonPackage", "torch", "Include", mac with { Marker = "sys_platform == 'win32'" }), "metadata no element has: no guess");
+        Assert.AreEqual((0, 0), Find("PythonPackage", "twice", "Include", new PackageDeclaration(DeclarationKind.Package, "twice")), "two alike: no guess");
+    }
 
     [TestMethod]
     public void Missing_or_broken_files_give_no_position()

@@ -83,6 +83,49 @@ public sealed class LockWorkflowTests
         }
     }
 
+    /// <summary>Records what the engine says it starts.</summary>
+    private sealed class RecordingProgress : IProgressReporter
+    {
+        public List<(ProgressPhase Phase, string Subject)> Started { get; } = [];
+
+        public IProgressOperation Start(ProgressPhase phase, string subject, long? totalBytes = null)
+        {
+            lock (Started)
+            {
+                Started.Add((phase, subject));
+            }
+            return new Operation();
+        }
+
+        private sealed class Operation : IProgressOperation
+        {
+            public void Advance(long bytes)
+            {
+            }
+
+            public void Dispose()
+            {
+            }
+        }
+    }
+
+    [TestMethod]
+    public async Task A_wheel_downloaded_whole_for_its_metadata_while_locking_reports_its_progress()
+    {
+        await using var server = await TestIndexServer.StartAsync();
+        server.Switches.NoMetadataFiles = true;
+        server.Switches.NoRangeRequests = true;
+        server.Publish(new PackageSpec("a", "1.0"));
+        using var folder = new TempFolder();
+        var progress = new RecordingProgress();
+        var request = new LockRequest { LockPath = folder.Combine("pylock.toml"), CreatedBy = "test", Progress = progress };
+
+        await Task.Run(() => LockWorkflow.Run(Declare(("a", null)), new IndexClientOptions { IndexUrls = [server.SimpleUrl], CacheDir = folder.Combine("cache"), RetryCount = 0 }, request));
+
+        CollectionAssert.Contains(progress.Started, (ProgressPhase.Resolve, "pylock.toml"));
+        CollectionAssert.Contains(progress.Started, (ProgressPhase.Download, "a-1.0-py3-none-any.whl"), string.Join(", ", progress.Started));
+    }
+
     [TestMethod]
     public async Task Update_writes_a_new_lock_and_logs_every_package_it_added()
     {
