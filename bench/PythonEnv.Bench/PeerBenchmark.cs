@@ -198,6 +198,8 @@ internal static class PeerBenchmark
                 ["pip: install --no-compile, cold cache", "Poetry: install, cold cache", "PDM: install (venv create + install --no-self), cold cache"]),
             ("install, warm cache, no venv", "ours, dotnet build: install, warm cache, no venv", "ours, engine: install, warm cache, no venv", false,
                 ["pip: install --no-compile, warm cache, no venv", "Poetry: install, warm cache, no venv", "PDM: install, warm cache, no venv"]),
+            ("install with bytecode, warm cache, no venv", "", "ours, engine: install with bytecode, warm cache, no venv", false,
+                ["pip: install, warm cache, no venv"]),
             ("no-op", "ours, dotnet build: no-op", "ours, engine: no-op", true,
                 ["Poetry: no-op (install)", "PDM: no-op (install --no-self)"]),
         ];
