@@ -80,6 +80,8 @@ internal static class Declarations
         return new FlowingDeclarations
         {
             Items = FromItems(byType["PythonPackage"], DeclarationKind.Package).Concat(FromItems(byType["PythonConstraint"], DeclarationKind.Constraint)).ToList(),
+            Indexes = byType[IndexItem.ItemType].Select(item => new IndexItem(item.ItemSpec, Metadata(item, "Url"), Metadata(item, "Explicit"), Metadata(item, "Default"),
+                Metadata(item, DeclaredIn) ?? Metadata(item, "DefiningProjectFullPath"))).ToList(),
             ProjectFiles = byType["PythonProjectFile"].Select(item => new FlowingFile(item.GetMetadata("FullPath"), Origin(item) ?? item.ItemSpec)).ToList(),
             RequirementsFiles = byType["PythonRequirementsFile"].Where(item => Metadata(item, "Group") is null)
                 .Select(item => new FlowingFile(item.GetMetadata("FullPath"), Origin(item) ?? item.ItemSpec)).ToList(),

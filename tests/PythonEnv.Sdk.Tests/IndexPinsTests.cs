@@ -57,7 +57,8 @@ public sealed class IndexPinsTests : SdkTest
         }
     }
 
-    private SdkProject ItemsProject(Indexes indexes, string extra = "", string cpuPin = """Index="pytorch-cpu" """, string folder = "App") => NewProject(SdkUsage.ProjectSdk, $"""
+    private SdkProject ItemsProject(Indexes indexes, string extra = "", string cpuPin = """Index="pytorch-cpu" """, string folder = "App",
+        SdkUsage usage = SdkUsage.ProjectSdk, string fileName = "env.proj") => NewProject(usage, $"""
         <PropertyGroup>
           <PythonIndexUrl>{indexes.Default.SimpleUrl}</PythonIndexUrl>
           <PythonCacheDir>$(MSBuildProjectDirectory)/cache</PythonCacheDir>
@@ -74,7 +75,7 @@ public sealed class IndexPinsTests : SdkTest
           <PythonConstraint Include="torchvision" Index="pytorch-cpu" Marker="sys_platform == 'darwin'" />
           <PythonPackage Include="numpy" />
         </ItemGroup>
-        """, folder: folder, fileName: "env.proj");
+        """, folder: folder, fileName: fileName);
 
     private static string[] Entries(SdkProject project) =>
         PylockReader.Load(project.PathOf("pylock.toml")).Packages.Select(p => $"{p.Name} {p.Version} ; {p.Marker} @ {p.Index}").OrderBy(e => e, StringComparer.Ordinal).ToArray();
@@ -266,5 +267,42 @@ public sealed class IndexPinsTests : SdkTest
         var invalid = backend.WithCode("PYENV1001").Single();
         StringAssert.Contains(invalid.Message, "PythonTorchBackend");
         StringAssert.Contains(invalid.Message, "cu121");
+    }
+
+    [TestMethod]
+    public async Task A_librarys_pins_flow_with_the_indexes_they_name_into_the_app_that_references_it()
+    {
+        if (!OperatingSystem.IsLinux() || System.Runtime.InteropServices.RuntimeInformation.OSArchitecture != System.Runtime.InteropServices.Architecture.X64)
+        {
+            Assert.Inconclusive("the stand-in CUDA wheels are for Linux and Windows x86_64; the venv assertions are about Linux");
+        }
+
+        await using var indexes = await Indexes.StartAsync();
+        // The library takes torch from PyTorch's indexes; the app only references it, as it would a NuGet package.
+        var lib = ItemsProject(indexes, folder: "Lib", usage: SdkUsage.SdkElement, fileName: "Lib.csproj");
+        var app = NewProject(SdkUsage.SdkElement, $"""
+            <PropertyGroup>
+              <PythonIndexUrl>{indexes.Default.SimpleUrl}</PythonIndexUrl>
+              <PythonCacheDir>$(MSBuildProjectDirectory)/cache</PythonCacheDir>
+              <PythonRequiresPython>&gt;=3.9</PythonRequiresPython>
+            </PropertyGroup>
+            <ItemGroup>
+              <ProjectReference Include="../Lib/Lib.csproj" />
+            </ItemGroup>
+            """, "App", "App.csproj");
+
+        var build = app.Build();
+
+        Assert.AreEqual(0, build.ExitCode, build.ToString());
+        var entries = Entries(app);
+        CollectionAssert.AreEqual(ExpectedEntries(indexes), entries, "the app locks torch from the library's pinned indexes, not torch 2.3.0 from the default:\n" + string.Join("\n", entries));
+        CollectionAssert.AreEqual(new[] { "numpy-1.26.4", "torch-2.2.0+cu121", "torchvision-0.17.0+cu121" }, Installed(app), string.Join(", ", Installed(app)));
+
+        // The library moves its CUDA pin to another index: the app re-locks.
+        File.WriteAllText(lib.ProjectPath, File.ReadAllText(lib.ProjectPath).Replace(indexes.Cuda.SimpleUrl.AbsoluteUri, indexes.Cpu.SimpleUrl.AbsoluteUri, StringComparison.Ordinal));
+        var moved = app.Build("--no-restore");
+        Assert.AreEqual(0, moved.ExitCode, moved.ToString());
+        // Both pins now name one URL: one torch for every environment.
+        CollectionAssert.Contains(Entries(app), $"torch 2.2.0+cpu ;  @ {indexes.Cpu.SimpleUrl}", string.Join("\n", Entries(app)));
     }
 }

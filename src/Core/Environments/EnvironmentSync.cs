@@ -174,14 +174,17 @@ public static partial class EnvironmentSync
         }
 
         phases.Mark("link files");
-        if (options.CompileBytecode)
+        // What was installed now, and what stays but was installed without bytecode (the property was off then).
+        var uncompiled = options.CompileBytecode
+            ? installs.Select(i => i.Install.DistInfoTarget).Concat(staying.Select(d => d.Folder).Where(BytecodeCompiler.NeedsCompiling)).ToList()
+            : new List<string>();
+        if (uncompiled.Count > 0)
         {
-            // What was installed now, and what stays but was installed without bytecode (the property was off then).
-            var uncompiled = installs.Select(i => i.Install.DistInfoTarget)
-                .Concat(staying.Select(d => d.Folder).Where(BytecodeCompiler.NeedsCompiling)).ToList();
-            var compiling = options.Progress?.Start(ProgressPhase.Compile, $"{uncompiled.Count} distributions");
-            var report = await BytecodeCompiler.CompileAsync(interpreter.Executable, uncompiled, PycInvalidation.Default, cancellationToken).ConfigureAwait(false);
-            compiling?.Dispose();
+            BytecodeReport report;
+            using (options.Progress?.Start(ProgressPhase.Compile, $"{uncompiled.Count} distributions"))
+            {
+                report = await BytecodeCompiler.CompileAsync(interpreter.Executable, uncompiled, PycInvalidation.Default, cancellationToken).ConfigureAwait(false);
+            }
             if (report.Compiled > 0)
             {
                 log($"Compiled {report.Compiled} files to bytecode");

@@ -10,7 +10,9 @@ public sealed record FlowingFile(string Path, string Origin);
 /// The declarations that flow into a project from the projects it references (ProjectReference, transitively) and
 /// the packages it uses (a packed library's generated props), as NuGet dependencies flow: only main dependencies and
 /// constraints, never dependency groups (a library's <c>dev</c> or <c>test</c> group is its own), extras or
-/// requires-python. Items carry their <see cref="PackageDeclaration.Origin"/>.
+/// requires-python. Items carry their <see cref="PackageDeclaration.Origin"/>. A referenced project's pins to named
+/// indexes flow with its requirements, and with them the indexes they name (never as the default index), so a
+/// library that takes torch from a CUDA index gives every project using it the same torch.
 /// </summary>
 public sealed class FlowingDeclarations
 {
@@ -21,6 +23,9 @@ public sealed class FlowingDeclarations
 
     /// <summary>The referenced projects' pyproject.toml files: their <c>[project] dependencies</c> flow.</summary>
     public IReadOnlyList<FlowingFile> ProjectFiles { get; init; } = [];
+
+    /// <summary>The referenced projects' <c>PythonIndex</c> items: used where a flowing pin names one the project does not define.</summary>
+    public IReadOnlyList<IndexItem> Indexes { get; init; } = [];
 
     /// <summary>The referenced projects' requirements files of the main dependencies (no <c>Group</c>).</summary>
     public IReadOnlyList<FlowingFile> RequirementsFiles { get; init; } = [];

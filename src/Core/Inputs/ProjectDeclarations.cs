@@ -154,7 +154,7 @@ public sealed partial class ProjectDeclarations
             });
         }
 
-        Flow(flowing ?? FlowingDeclarations.None, requirements, constraints, files, errors, environment);
+        Flow(flowing ?? FlowingDeclarations.None, requirements, constraints, files, errors, environment, indexes, pins);
         var central = Inputs.CentralVersions.Apply(centralVersions ?? [], requirements, overridden);
         errors.AddRange(central.Errors);
         constraints.AddRange(central.Constraints);
@@ -184,10 +184,15 @@ public sealed partial class ProjectDeclarations
     /// Adds the main dependencies and constraints of referenced projects and packages. The same requirement (same text, or
     /// the same constraint) met again, by a diamond of references or a project declaring what a reference already does, is
     /// kept once, the project's own first; different ranges of one package are all kept, so they must agree (PYENV1001).
+    /// Pins flow too, except for packages the project pins itself (its own pin wins, as its own version would), and
+    /// with them the indexes they name that the project does not define itself (never as its default index).
     /// </summary>
     private static void Flow(FlowingDeclarations flowing, List<DeclaredRequirement> requirements, List<DeclaredRequirement> constraints,
-        List<string> files, List<PythonEnvException> errors, Func<string, string?>? environment)
+        List<string> files, List<PythonEnvException> errors, Func<string, string?>? environment, List<NamedIndex> indexes, List<IndexPin> pins)
     {
+        var ownPins = new HashSet<PackageName>(pins.Select(p => p.Package));
+        var flowingPins = new List<IndexPin>();
+        var flowingIndexes = new List<NamedIndex>();
         var seen = new HashSet<string>(requirements.Where(r => r.Group is null).Select(r => "r:" + r.Requirement)
             .Concat(constraints.Select(c => "c:" + c.Requirement)), StringComparer.Ordinal);
         void Add(DeclaredRequirement declared, bool constraint)
@@ -205,7 +210,26 @@ public sealed partial class ProjectDeclarations
             if (validation.Requirement is { } requirement)
             {
                 var (line, column) = ItemLocator.Find(item.File, item.ItemType, item.Name, "Include", item.Metadata);
-                Add(new DeclaredRequirement(requirement, null, new SourceLocation(item.File ?? item.Description, line, column)) { Origin = item.Origin }, item.Kind == DeclarationKind.Constraint);
+                var location = new SourceLocation(item.File ?? item.Description, line, column);
+                if (!string.IsNullOrWhiteSpace(item.Index))
+                {
+                    flowingPins.Add(new IndexPin(requirement.PackageName, item.Index!.Trim(), requirement.Marker, location));
+                }
+
+                // A constraint with an Index and no Version only pins the package.
+                if (item.Kind == DeclarationKind.Package || !string.IsNullOrWhiteSpace(item.Version))
+                {
+                    Add(new DeclaredRequirement(requirement, null, location) { Origin = item.Origin }, item.Kind == DeclarationKind.Constraint);
+                }
+            }
+        }
+
+        foreach (var indexItem in flowing.Indexes)
+        {
+            // Invalid ones are reported by their own project's build.
+            if (indexItem.Validate() is { Index: { } index, Errors.Count: 0 })
+            {
+                flowingIndexes.Add(index with { Default = false });
             }
         }
 
@@ -214,10 +238,14 @@ public sealed partial class ProjectDeclarations
             files.Add(file.Path);
             Try(errors, () =>
             {
-                foreach (var dependency in PyProject.Load(file.Path).Dependencies)
+                var pyProject = PyProject.Load(file.Path);
+                foreach (var dependency in pyProject.Dependencies)
                 {
                     Add(dependency with { Origin = file.Origin }, constraint: false);
                 }
+
+                flowingPins.AddRange(pyProject.Pins);
+                flowingIndexes.AddRange(pyProject.Indexes.Select(index => index with { Default = false }));
             });
         }
 
@@ -236,7 +264,23 @@ public sealed partial class ProjectDeclarations
                 {
                     Add(constraint with { Origin = file.Origin }, constraint: true);
                 }
+
+                flowingPins.AddRange(read.Pins);
             });
+        }
+
+        var ownIndexes = new HashSet<string>(indexes.Select(i => i.Name), StringComparer.Ordinal);
+        var kept = flowingPins.Where(pin => !ownPins.Contains(pin.Package)).ToList();
+        pins.AddRange(kept);
+        var named = new HashSet<string>(kept.Select(pin => pin.Index), StringComparer.Ordinal);
+        foreach (var index in flowingIndexes.Where(index => named.Contains(index.Name) && !ownIndexes.Contains(index.Name)))
+        {
+            indexes.Add(index);
+            // A change of the index in the project that defines it re-locks this one too.
+            if (File.Exists(index.Location.File) && !files.Contains(index.Location.File))
+            {
+                files.Add(index.Location.File);
+            }
         }
     }
 

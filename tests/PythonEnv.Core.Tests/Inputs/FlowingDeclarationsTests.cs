@@ -54,6 +54,44 @@ public sealed class FlowingDeclarationsTests
     }
 
     [TestMethod]
+    public void PinsFlowWithTheIndexesTheyNameButNeverAsTheDefaultAndTheProjectsOwnPinWins()
+    {
+        var cuda = new PackageDeclaration(DeclarationKind.Package, "torch") { Version = "==2.2.0", Index = "pytorch", File = "lib.csproj", Origin = "project Lib" };
+        var flowing = new FlowingDeclarations
+        {
+            Items = [cuda, Item("numpy", origin: "project Lib", file: "lib.csproj")],
+            Indexes = [new IndexItem("pytorch", "https://download.pytorch.org/whl/cu121", "true", null, "lib.csproj"), new IndexItem("mirror", "https://mirror.example/simple", null, "true", "lib.csproj")],
+        };
+
+        var declarations = ProjectDeclarations.Gather([Item("app")], null, [], flowing: flowing);
+
+        Assert.AreEqual(0, declarations.Errors.Count, string.Join("\n", declarations.Errors.Select(e => e.Message)));
+        var pin = declarations.Pins.Single();
+        Assert.AreEqual(("torch", "pytorch"), (pin.Package.Normalized, pin.Index));
+        var index = declarations.Indexes.Single();
+        Assert.AreEqual(("pytorch", "https://download.pytorch.org/whl/cu121", true, false), (index.Name, index.Url, index.Explicit, index.Default),
+            "the index a flowing pin names comes along; Lib's default index does not become this project's default");
+
+        // The project pins torch itself, to its own mirror of the index: its pin and index are the ones used.
+        var own = new PackageDeclaration(DeclarationKind.Constraint, "torch") { Index = "internal", File = "app.csproj" };
+        var pinnedHere = ProjectDeclarations.Gather([Item("app"), own], null, [], flowing: flowing,
+            indexItems: [new IndexItem("internal", "https://artifacts.example/pytorch-cu121", "true", null, "app.csproj")]);
+        Assert.AreEqual(0, pinnedHere.Errors.Count, string.Join("\n", pinnedHere.Errors.Select(e => e.Message)));
+        Assert.AreEqual("internal", pinnedHere.Pins.Single().Index);
+        CollectionAssert.AreEqual(new[] { "internal" }, pinnedHere.Indexes.Select(i => i.Name).ToArray());
+
+        // Two references defining the index differently: said at the second definition.
+        var clash = new FlowingDeclarations
+        {
+            Items = [cuda],
+            Indexes = [new IndexItem("pytorch", "https://download.pytorch.org/whl/cu121", "true", null, "lib.csproj"), new IndexItem("pytorch", "https://download.pytorch.org/whl/cu118", "true", null, "other.csproj")],
+        };
+        var error = ProjectDeclarations.Gather([Item("app")], null, [], flowing: clash).Errors.Single();
+        Assert.AreEqual("PYENV1010", error.Code);
+        Assert.AreEqual("other.csproj", error.File);
+    }
+
+    [TestMethod]
     public void TwoProjectsThatCannotAgreeAreNamedBoth()
     {
         var flowing = new FlowingDeclarations { Items = [Item("a", ">=2", origin: "project Lib", file: "lib.csproj")] };
