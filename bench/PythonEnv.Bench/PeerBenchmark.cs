@@ -35,7 +35,7 @@ internal static class PeerBenchmark
     {
         var runs = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 3;
         var dotnet = args.Contains("--dotnet");
-        // --only=engine,pip,poetry,dotnet: a subset of the tools (the floor always runs).
+        // --only=engine,pip,poetry,pdm,dotnet: a subset of the tools (the floor always runs).
         var only = args.FirstOrDefault(a => a.StartsWith("--only=", StringComparison.Ordinal))?["--only=".Length..].Split(',');
         bool Runs(string tool) => only is null || only.Contains(tool);
         dotnet |= only?.Contains("dotnet") == true;
@@ -68,6 +68,7 @@ internal static class PeerBenchmark
         var poetry = Which("poetry");
         var pdm = Which("pdm");
         var build = dotnet ? DotnetProject.Create(root, server.SimpleUrl, Roots, python) : null;
+        var failed = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var round = 0; round <= runs; round++)
         {
             var measured = round > 0; // round 0 warms the JIT, the OS file cache and the connection pool
@@ -91,21 +92,42 @@ internal static class PeerBenchmark
                 Add("floor: cp -al of the venv", floor);
             }
 
-            foreach (var (row, ms) in Runs("pip") ? PipRound(work, server.SimpleUrl, python) : [])
+            // A peer that fails (a resolver that cannot read this index) is reported and left out; ours must not fail.
+            var peers = new List<(string Tool, bool Ran, Func<List<(string Row, double Ms)>> Round)>
             {
-                if (measured)
+                ("pip", Runs("pip"), () => PipRound(work, server.SimpleUrl, python)),
+                ("Poetry", poetry is not null && Runs("poetry"), () =>
                 {
-                    Add(row, ms);
-                }
-            }
-            if (poetry is not null && Runs("poetry"))
-            {
-                foreach (var (row, ms) in PoetryRound(work, poetry, server.SimpleUrl))
-                {
-                    if (measured)
+                    // Poetry 1.3 asks for */* and reads the answer as HTML: PyPI answers */* with HTML, this index
+                    // (the server's choice under PEP 691) with JSON, which Poetry would read as a page without files.
+                    server.Switches.HtmlOnly = true;
+                    try
                     {
-                        Add(row, ms);
+                        return PoetryRound(work, poetry!, server.SimpleUrl);
                     }
+                    finally
+                    {
+                        server.Switches.HtmlOnly = false;
+                    }
+                }),
+                ("PDM", pdm is not null && Runs("pdm"), () => PdmRound(work, pdm!, server.SimpleUrl, python, wheels.Count)),
+            };
+            foreach (var (tool, ran, peerRound) in peers.Where(p => p.Ran && !failed.ContainsKey(p.Tool)))
+            {
+                try
+                {
+                    foreach (var (row, ms) in peerRound())
+                    {
+                        if (measured)
+                        {
+                            Add(row, ms);
+                        }
+                    }
+                }
+                catch (InvalidOperationException e)
+                {
+                    failed[tool] = string.Join(" / ", e.Message.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).Take(6));
+                    Console.WriteLine($"{tool} failed in round {round}, left out: {failed[tool]}");
                 }
             }
             if (build is not null)
@@ -118,7 +140,9 @@ internal static class PeerBenchmark
                     }
                 }
             }
-            Directory.Delete(work, recursive: true);
+            // Rounds are deleted together at the end: on ext4 the kernel skips recently deleted inodes when it allocates
+            // new ones, so ~300 000 files deleted just before the next round's first install (ours) would slow it and
+            // not the tools that run later in the round (see "Where a sync's time goes").
         }
 
         Console.WriteLine();
@@ -128,13 +152,22 @@ internal static class PeerBenchmark
         {
             Console.WriteLine($"| {row} | {Median(values):0} ms | {string.Join(" / ", values.Select(v => v.ToString("0", CultureInfo.InvariantCulture)))} |");
         }
+        Console.WriteLine();
+        foreach (var line in Ratios(results))
+        {
+            Console.WriteLine(line);
+        }
         if (poetry is null)
         {
             Console.WriteLine("Poetry: not installed (apt-get install python3-poetry), skipped.");
         }
         if (pdm is null)
         {
-            Console.WriteLine("PDM: not installed (Debian 12 has no pdm package; pip install pdm needs PyPI), skipped.");
+            Console.WriteLine("PDM: not installed (apt-get install python3-pdm: 2.2.1 in Debian 12), skipped.");
+        }
+        foreach (var (tool, reason) in failed)
+        {
+            Console.WriteLine($"{tool}: failed, left out: {reason}");
         }
         Console.WriteLine("load after: " + Uptime());
         try
@@ -145,6 +178,60 @@ internal static class PeerBenchmark
         {
         }
         return 0;
+    }
+
+    /// <summary>
+    /// Each scenario's lines for the note: ours against the fastest peer that ran. A <c>dotnet build</c> pays MSBuild's
+    /// start-up whatever the SDK does, so for the lock and no-op rows ours is also shown without bare MSBuild's
+    /// no-op (measured in the same rounds); installs are compared whole.
+    /// </summary>
+    private static IEnumerable<string> Ratios(Dictionary<string, List<double>> results)
+    {
+        const string Bare = "bare MSBuild: no-op dotnet build without the SDK";
+        double? MedianOf(string row) => results.TryGetValue(row, out var values) ? Median(values) : null;
+        // Both builds of a round ran under the same load: the median of the rounds' differences is steadier than the difference of the medians.
+        double LessBare(string row) => Median(results[row].Zip(results[Bare], (ours, bare) => ours - bare).ToList());
+        var bare = MedianOf(Bare);
+        (string Scenario, string Ours, string Engine, bool LessBare, string[] Peers)[] scenarios =
+        [
+            ("lock, cold cache", "ours, dotnet build -t:PythonLock: lock, cold cache", "ours, engine: lock, cold cache", true,
+                ["pip: lock (install --dry-run --report), cold cache", "Poetry: lock, cold cache", "PDM: lock, cold cache"]),
+            ("lock, warm cache, no lock", "ours, dotnet build -t:PythonLock: lock, warm cache, no lock", "ours, engine: lock, warm cache, no lock", true,
+                ["pip: lock, warm cache", "Poetry: lock, warm cache, no lock", "PDM: lock, warm cache, no lock"]),
+            ("install, cold cache", "ours, dotnet build: install, cold cache", "ours, engine: install, cold cache", false,
+                ["pip: install --no-compile, cold cache", "Poetry: install, cold cache", "PDM: install (venv create + install --no-self), cold cache"]),
+            ("install, warm cache, no venv", "ours, dotnet build: install, warm cache, no venv", "ours, engine: install, warm cache, no venv", false,
+                ["pip: install --no-compile, warm cache, no venv", "Poetry: install, warm cache, no venv", "PDM: install, warm cache, no venv"]),
+            ("install with bytecode, warm cache, no venv", "", "ours, engine: install with bytecode, warm cache, no venv", false,
+                ["pip: install, warm cache, no venv"]),
+            ("no-op", "ours, dotnet build: no-op", "ours, engine: no-op", true,
+                ["Poetry: no-op (install)", "PDM: no-op (install --no-self)"]),
+        ];
+        foreach (var (scenario, oursRow, engineRow, lessBare, peers) in scenarios)
+        {
+            var best = peers.Select(p => (Row: p, Ms: MedianOf(p))).Where(p => p.Ms is not null).OrderBy(p => p.Ms).FirstOrDefault();
+            var peer = best.Ms is { } b ? $"best peer {b:0} ms ({best.Row.Split(':')[0]})" : "no peer ran";
+            string Versus(double ms) => best.Ms is not { } p ? "" : ms <= 0 ? "none beyond MSBuild's start-up" : $"{p / ms:0.00}x as fast as the best peer";
+            if (MedianOf(oursRow) is { } ours)
+            {
+                var own = lessBare && bare is not null ? LessBare(oursRow) : ours;
+                var what = lessBare && bare is not null ? $"dotnet build {ours:0} ms less bare MSBuild {bare:0} ms, median of the rounds' differences: {own:0} ms" : $"dotnet build {ours:0} ms";
+                yield return $"{scenario}: ours {what}; {peer}; {Versus(own)}";
+            }
+            if (MedianOf(engineRow) is { } engine)
+            {
+                yield return $"{scenario}: ours, engine alone {engine:0} ms; {peer}; {Versus(engine)}";
+            }
+        }
+        if (MedianOf("ours, dotnet build: no-op") is not null && bare is not null)
+        {
+            yield return $"no-op against bare MSBuild (bar: within 50 ms): {LessBare("ours, dotnet build: no-op"):+0;-0} ms (rounds: "
+                + string.Join(" / ", results["ours, dotnet build: no-op"].Zip(results[Bare], (o, b) => (o - b).ToString("+0;-0", CultureInfo.InvariantCulture))) + ")";
+        }
+        if (MedianOf("ours, engine: install, warm cache, no venv") is { } warm && MedianOf("floor: cp -al of the venv") is { } floor)
+        {
+            yield return $"warm install, engine alone, against the cp -al floor (bar: 1.5x): {warm / floor:0.00}x";
+        }
     }
 
     /// <summary>Lock cold, lock warm (no lock file), install cold (empty cache), install warm (no venv), no-op.</summary>
@@ -255,6 +342,83 @@ internal static class PeerBenchmark
         Directory.Delete(Path.Combine(project, ".venv"), recursive: true);
         rows.Add(("Poetry: install, warm cache, no venv", Time(() => Poetry("install", "--no-root"))));
         rows.Add(("Poetry: no-op (install)", Time(() => Poetry("install", "--no-root"))));
+        return rows;
+    }
+
+    /// <summary>
+    /// PDM isolated from any user configuration and from the internet: its own config file (cache, no update
+    /// check, stdlib venv in the project, the default source on loopback), the loopback index as the project's
+    /// source, and no build system: PDM locks and installs the dependencies only (<c>--no-self</c>). The venv is
+    /// made from pyenv's 3.11 by <c>pdm venv create</c>, timed with the install (as pip's rows time <c>python -m venv</c>).
+    /// </summary>
+    private static List<(string Row, double Ms)> PdmRound(string work, string pdm, Uri index, string python, int packages)
+    {
+        var rows = new List<(string, double)>();
+        var project = Path.Combine(work, "pdm");
+        Directory.CreateDirectory(project);
+        File.WriteAllText(Path.Combine(project, "pyproject.toml"), $$"""
+            [project]
+            name = "bench"
+            version = "0.1.0"
+            requires-python = ">=3.11,<3.12"
+            dependencies = [{{string.Join(", ", Roots.Select(r => $"\"{r}\""))}}]
+
+            [[tool.pdm.source]]
+            name = "pypi"
+            url = "{{index.AbsoluteUri}}"
+            verify_ssl = false
+            """);
+        var cache = Path.Combine(work, "pdm-cache");
+        var config = Path.Combine(work, "pdm-config.toml");
+        File.WriteAllText(config, $"""
+            cache_dir = "{cache}"
+            check_update = false
+
+            [pypi]
+            url = "{index.AbsoluteUri}"
+            verify_ssl = false
+
+            [python]
+            use_venv = true
+            use_pyenv = false
+
+            [venv]
+            backend = "venv"
+            in_project = true
+            with_pip = false
+            """);
+        var environment = new Dictionary<string, string>
+        {
+            ["PDM_CONFIG_FILE"] = config,
+            ["PDM_CHECK_UPDATE"] = "false",
+            ["XDG_CONFIG_HOME"] = Path.Combine(work, "pdm-home"),
+            ["XDG_CACHE_HOME"] = Path.Combine(work, "pdm-home"),
+            ["XDG_DATA_HOME"] = Path.Combine(work, "pdm-home"),
+        };
+        void Pdm(params string[] arguments) => Run(pdm, arguments, project, environment);
+        var venv = Path.Combine(project, ".venv");
+        void Install()
+        {
+            Pdm("venv", "create", "--force", python);
+            Pdm("install", "--no-self");
+        }
+        Pdm("venv", "create", "--force", python); // the lock evaluates markers with the project's interpreter
+        rows.Add(("PDM: lock, cold cache", Time(() => Pdm("lock"))));
+        File.Delete(Path.Combine(project, "pdm.lock"));
+        rows.Add(("PDM: lock, warm cache, no lock", Time(() => Pdm("lock"))));
+        Directory.Delete(cache, recursive: true);
+        Directory.Delete(venv, recursive: true);
+        rows.Add(("PDM: install (venv create + install --no-self), cold cache", Time(Install)));
+        Directory.Delete(venv, recursive: true);
+        rows.Add(("PDM: install, warm cache, no venv", Time(Install)));
+        rows.Add(("PDM: no-op (install --no-self)", Time(() => Pdm("install", "--no-self"))));
+        // A row only counts if PDM installed the whole graph into a venv of the benchmark's interpreter.
+        var installed = Directory.GetDirectories(Path.Combine(venv, "lib", "python3.11", "site-packages"), "*.dist-info").Length;
+        var home = File.ReadAllLines(Path.Combine(venv, "pyvenv.cfg")).FirstOrDefault(l => l.StartsWith("home", StringComparison.Ordinal));
+        if (installed != packages || home?.Contains(Path.GetDirectoryName(python)!, StringComparison.Ordinal) != true)
+        {
+            throw new InvalidOperationException($"PDM installed {installed} of {packages} distributions into a venv of {home}, not {python}");
+        }
         return rows;
     }
 
