@@ -147,10 +147,10 @@ public sealed partial class IncrementalSyncTests : SdkTest
     {
         await using var server = await TestIndexServer.StartAsync();
         server.Publish(new PackageSpec("alpha", "1.0"));
-        var project = Project(server, "1.0");
+        var project = Project(server, "==1.0");
         AssertSucceeded(project.Build());
         AssertTasksRun(Build(project));
-        var record = Directory.GetFiles(project.PathOf(".venv"), "RECORD", SearchOption.AllDirectories).Single(p => p.Contains("alpha-1.0.dist-info", StringComparison.Ordinal));
+        var record = Directory.GetFiles(project.PathOf(Path.Combine(".venv", "lib")), "RECORD", SearchOption.AllDirectories).Single(p => p.Contains("alpha-1.0.dist-info", StringComparison.Ordinal));
         Assert.IsFalse(File.ReadAllText(record).Contains(".pyc", StringComparison.Ordinal), "off by default: nothing compiled");
 
         var compiled = Build(project, "-p:PythonCompileBytecode=true");
