@@ -125,27 +125,11 @@ public abstract class PythonIndexTask : Task, ICancelableTask
     protected Interpreters.ManagedInterpreters ManagedInterpreters(IndexClientOptions index) => new(new Interpreters.ManagedInterpreterOptions
     {
         CacheDirectory = index.CacheDir,
-        Manifest = WithoutUserInfo(DownloadsManifest),
-        Mirror = WithoutUserInfo(InstallMirror),
+        Manifest = string.IsNullOrWhiteSpace(DownloadsManifest) ? null : DownloadsManifest,
+        Mirror = string.IsNullOrWhiteSpace(InstallMirror) ? null : InstallMirror,
         Offline = index.Offline,
         Log = line => Log.LogMessage(MessageImportance.High, "Python: " + line),
     });
-
-    /// <summary>
-    /// A download location without user info: managed Python downloads are made without credentials, and what the
-    /// targets hand on is masked (<c>***@</c>), which must not reach a URL the lock records.
-    /// </summary>
-    private static string? WithoutUserInfo(string? location)
-    {
-        if (string.IsNullOrWhiteSpace(location))
-        {
-            return null;
-        }
-        var text = location!.Trim();
-        return Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0
-            ? new UriBuilder(uri) { UserName = "", Password = "" }.Uri.AbsoluteUri
-            : text;
-    }
 
     /// <summary>
     /// Credentials for the hosts of the requirements files' <c>--index-url</c>, <c>--extra-index-url</c> and

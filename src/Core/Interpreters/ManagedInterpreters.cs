@@ -99,6 +99,18 @@ public sealed class ManagedInterpreters
         return (await ManifestAsync(cancellationToken).ConfigureAwait(false)).Select("cpython", _options.Platform, accepts);
     }
 
+    /// <summary>
+    /// A manifest or mirror location without user info: managed Python downloads are made without credentials, and the
+    /// targets hand these on masked (<c>***@</c>), which must not reach a URL the lock records.
+    /// </summary>
+    private static string? Anonymous(string? location)
+    {
+        var text = location?.Trim();
+        return string.IsNullOrEmpty(text) ? text
+            : Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0 ? Index.UrlText.WithoutUserInfo(uri).AbsoluteUri
+            : text;
+    }
+
     /// <summary>The downloads manifest (the SDK's, or <c>PythonDownloadsManifest</c>'s), read once.</summary>
     public async Task<DownloadsManifest> ManifestAsync(CancellationToken cancellationToken)
     {
@@ -107,7 +119,7 @@ public sealed class ManagedInterpreters
             return _manifest;
         }
 
-        var location = _options.Manifest?.Trim();
+        var location = Anonymous(_options.Manifest);
         if (string.IsNullOrEmpty(location))
         {
             return _manifest = DownloadsManifest.Embedded();
@@ -249,7 +261,7 @@ public sealed class ManagedInterpreters
     /// <summary>The build's URL with <c>PythonInstallMirror</c> in place of the python-build-standalone prefix.</summary>
     public string DownloadUrl(PythonBuild build)
     {
-        var mirror = _options.Mirror?.Trim().TrimEnd('/');
+        var mirror = Anonymous(_options.Mirror)?.TrimEnd('/');
         if (string.IsNullOrEmpty(mirror))
         {
             return build.Url;
