@@ -93,18 +93,13 @@ public static class BytecodeCompiler
     }
 
     /// <summary>
-    /// Whether the distribution at <paramref name="distInfoFolder"/> lists .py files in site-packages but no bytecode
-    /// in its RECORD: installed when bytecode was not compiled.
+    /// Whether an installed distribution (the full paths of the files its RECORD lists, as the sync's look at the venv
+    /// read them) has .py files in <paramref name="siteFolder"/> but no bytecode: installed when bytecode was not compiled.
     /// </summary>
-    public static bool NeedsCompiling(string distInfoFolder)
+    public static bool NeedsCompiling(string siteFolder, IEnumerable<string> installedFiles)
     {
-        var record = Path.Combine(distInfoFolder, "RECORD");
-        if (!File.Exists(record))
-        {
-            return false;
-        }
-        var paths = RecordFile.Parse(File.ReadAllText(record, Encoding.UTF8)).Select(r => r.Path.Replace('\\', '/')).ToList();
-        return paths.Any(IsCompilable) && !paths.Any(p => p.Split('/').Contains("__pycache__"));
+        var paths = installedFiles.Select(file => RecordFile.RelativePath(siteFolder, file)).ToList();
+        return paths.Any(IsCompilable) && !paths.Any(RecordFile.IsBytecode);
     }
 
     private sealed record Distribution(string DistInfo, string SiteFolder, IReadOnlyList<RecordEntry> Rows, List<string> Sources);
@@ -128,9 +123,7 @@ public static class BytecodeCompiler
     private static bool IsCompilable(string recordPath)
     {
         var path = recordPath.Replace('\\', '/');
-        var parts = path.Split('/');
-        return path.EndsWith(".py", StringComparison.Ordinal) && !path.StartsWith("/", StringComparison.Ordinal) && !path.Contains(':')
-            && !parts.Contains("..") && !parts.Contains("__pycache__");
+        return path.EndsWith(".py", StringComparison.Ordinal) && RecordFile.IsInSiteFolder(path) && !RecordFile.IsBytecode(path);
     }
 
     private static async Task<List<(string Source, string? Pyc, string? Error)>> RunAsync(

@@ -176,7 +176,8 @@ public static partial class EnvironmentSync
         phases.Mark("link files");
         // What was installed now, and what stays but was installed without bytecode (the property was off then).
         var uncompiled = options.CompileBytecode
-            ? installs.Select(i => i.Install.DistInfoTarget).Concat(staying.Select(d => d.Folder).Where(BytecodeCompiler.NeedsCompiling)).ToList()
+            ? installs.Select(i => i.Install.DistInfoTarget)
+                .Concat(staying.Where(d => BytecodeCompiler.NeedsCompiling(Path.GetDirectoryName(d.Folder)!, d.Files.Keys)).Select(d => d.Folder)).ToList()
             : new List<string>();
         if (uncompiled.Count > 0)
         {

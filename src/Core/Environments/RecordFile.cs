@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Text;
 
 namespace PythonEnv.Environments;
@@ -104,6 +105,16 @@ public static class RecordFile
             yield return row;
         }
     }
+
+    /// <summary>
+    /// Whether a RECORD path (with <c>/</c>) names a file inside the distribution's site-packages folder: relative and
+    /// without <c>..</c> (scripts and data installed beside it are reached with <c>..</c>).
+    /// </summary>
+    public static bool IsInSiteFolder(string path)
+        => !path.StartsWith("/", StringComparison.Ordinal) && !path.Contains(':') && !path.Split('/').Contains("..");
+
+    /// <summary>Whether a RECORD path (with <c>/</c>) is bytecode in a <c>__pycache__</c> folder.</summary>
+    public static bool IsBytecode(string path) => path.Split('/').Contains("__pycache__");
 
     /// <summary>
     /// The relative path RECORD uses for <paramref name="file"/> seen from <paramref name="baseFolder"/>

@@ -171,7 +171,7 @@ public static class PublishedEnvironment
         {
             var path = entry.Path.Replace('\\', '/');
             // Scripts and data outside site-packages, and bytecode (compiled again below), are not published.
-            if (path.StartsWith("/", StringComparison.Ordinal) || path.Contains(':') || path.Split('/').Contains("..") || path.Split('/').Contains("__pycache__"))
+            if (!RecordFile.IsInSiteFolder(path) || RecordFile.IsBytecode(path))
             {
                 continue;
             }
