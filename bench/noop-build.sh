@@ -10,14 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-15}"
 source bench/noop-common.sh
-cat > "$work/nuget.config" <<EOF
-<configuration>
-  <packageSources>
-    <clear />
-    <add key="local" value="$PWD/artifacts/packages" />
-  </packageSources>
-</configuration>
-EOF
+write_local_feed "$work"
 echo '{ "msbuild-sdks": { "PythonEnv.Sdk": "'"$version"'" } }' > "$work/global.json"
 # Keep any Directory.Build.* files above the temp folder out: these are plain projects of a user's own.
 echo '<Project />' > "$work/Directory.Build.props"; echo '<Project />' > "$work/Directory.Build.targets"

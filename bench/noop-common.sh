@@ -23,3 +23,15 @@ elapsed_ms() {
 }
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+# A nuget.config in folder $1 whose only source is the SDK packed above.
+write_local_feed() {
+  cat > "$1/nuget.config" <<EOF
+<configuration>
+  <packageSources>
+    <clear />
+    <add key="local" value="$PWD/artifacts/packages" />
+  </packageSources>
+</configuration>
+EOF
+}

@@ -14,14 +14,7 @@ wheels="$PWD/artifacts/sample-wheels"
 new_solution() {
   local dir="$work/$1" kind="$2" sdk="" items="" i
   mkdir -p "$dir"
-  cat > "$dir/nuget.config" <<EOF
-<configuration>
-  <packageSources>
-    <clear />
-    <add key="local" value="$PWD/artifacts/packages" />
-  </packageSources>
-</configuration>
-EOF
+  write_local_feed "$dir"
   echo '<Project />' > "$dir/Directory.Build.targets"
   if [ "$kind" = sdk ]; then
     sdk="<ItemGroup><PackageReference Include=\"PythonEnv.Sdk\" Version=\"$version\" PrivateAssets=\"all\" /></ItemGroup>"
